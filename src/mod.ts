@@ -1,0 +1,36 @@
+/**
+ * sark-native: an embedded Rego evaluator and decision cache, native in Bun, Deno and Node.
+ * This is the one entry point for all three runtimes.
+ */
+import { loadNative, type NativeInfo } from "./native/load.ts";
+import { NativeUnavailableError } from "./errors.ts";
+import type { NativeLibrary } from "./native/library.ts";
+
+export type { NativeInfo } from "./native/load.ts";
+export type { RuntimeName } from "./native/runtime.ts";
+export { InvalidJsonError, NativeCallError, NativeUnavailableError, SarkError } from "./errors.ts";
+
+/** What was loaded, from where, in which runtime; or why nothing was. Never throws. */
+export function nativeInfo(): NativeInfo {
+  return { ...loadNative().info };
+}
+
+/**
+ * Parses `json` with the native JSON codec and returns it as compact canonical JSON:
+ * object keys in OPA's order, numbers exactly as written (big integers and decimals
+ * keep every digit). Throws `InvalidJsonError` with line and column on bad input.
+ */
+export function normalizeJson(json: string): string {
+  return native().normalizeJson(json);
+}
+
+/** Compares two JSON documents in OPA's total order (so `1` equals `1.0`): -1, 0 or 1. */
+export function compareJson(a: string, b: string): -1 | 0 | 1 {
+  return native().compareJson(a, b);
+}
+
+function native(): NativeLibrary {
+  const { info, library } = loadNative();
+  if (!library) throw new NativeUnavailableError(info.error ?? "unknown reason");
+  return library;
+}

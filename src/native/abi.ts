@@ -1,0 +1,49 @@
+/**
+ * The C ABI of the native library, mirrored once for TypeScript.
+ * `zig/ffi.zig` is the reference: every symbol, ownership rule and status code is described there.
+ * No other file spells a symbol name.
+ */
+
+/** How a parameter crosses the FFI: 32-bit integers, or a TypedArray (pointer to its first element). */
+export type ParamKind = "u32" | "i32" | "buffer";
+
+/** Bumped together with `abi_version` in zig/ffi.zig; the loader refuses a library of another version. */
+export const ABI_VERSION = 1;
+
+export const symbols = {
+  sark_abi_version: [],
+  sark_version: ["buffer", "u32", "buffer"],
+  sark_context_new: ["buffer"],
+  sark_context_free: ["u32"],
+  sark_error: ["u32", "buffer", "u32", "buffer"],
+  sark_result_take: ["u32", "buffer", "u32", "buffer"],
+  sark_json_normalize: ["u32", "buffer", "u32", "buffer", "u32", "buffer"],
+  sark_json_compare: ["u32", "buffer", "u32", "buffer", "u32", "buffer"],
+  sark_engine_new: ["buffer"],
+  sark_engine_free: ["u32"],
+  sark_cache_new: ["buffer"],
+  sark_cache_free: ["u32"],
+} as const satisfies Record<string, readonly ParamKind[]>;
+
+export type SymbolName = keyof typeof symbols;
+
+type JsParam<K extends ParamKind> = K extends "buffer" ? Uint8Array | Uint32Array | Int32Array | null : number;
+type JsParams<P extends readonly ParamKind[]> = { [I in keyof P]: JsParam<P[I]> };
+
+/** The loaded library: every symbol returns an i32 status (see `Status`). */
+export type NativeSymbols = {
+  [N in SymbolName]: (...args: JsParams<(typeof symbols)[N]>) => number;
+};
+
+/** Status codes (zig/status.zig). */
+export const Status = {
+  ok: 0,
+  bufferTooSmall: 1,
+  invalidArgument: -1,
+  invalidHandle: -2,
+  outOfMemory: -3,
+  invalidJson: -4,
+  tooManyHandles: -5,
+  noPendingResult: -6,
+  internal: -99,
+} as const;

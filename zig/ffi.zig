@@ -1,0 +1,331 @@
+//! The C ABI of sark-native: the only surface the library exports.
+//!
+//! Every symbol, its ownership rules and its status codes are described here and
+//! nowhere else; `src/native/abi.ts` mirrors this file once for TypeScript.
+//!
+//! Conventions, chosen so that bun:ffi, Deno.dlopen and the Node-API addon can all
+//! call the same functions cheaply:
+//! - Scalars are i32, u32 or f64. No bool, no 64-bit integers (Deno would hand
+//!   them to JS as BigInt), no struct by value.
+//! - Every function returns an i32 status (`zig/status.zig`): 0 ok, 1 buffer too
+//!   small, negative on error. The one exception is `sark_abi_version`, which
+//!   cannot fail and returns the ABI version (> 0).
+//! - Data in: a pointer and a u32 byte length (a TypedArray in JS). The library
+//!   only reads it during the call and never keeps the pointer.
+//! - Data out: the caller passes `out` with capacity `out_cap` and a `u32 *out_len`.
+//!   On `ok`, `*out_len` bytes were written. On `buffer_too_small`, nothing was
+//!   written, `*out_len` is the size needed, and the result stays on the context
+//!   until `sark_result_take` copies it (or the next call on the context drops it),
+//!   so the work is never redone. The library never returns a pointer that JS
+//!   would have to dereference or free.
+//! - Handles: u32, never 0. Contexts (`sark_context_*`) are per-thread scratch
+//!   state and error slots: one per JS thread, never shared. Engines and caches are
+//!   shared, thread-safe objects. A freed handle is rejected with `invalid_handle`.
+//! - Errors: a negative status, and on calls that take a context a JSON detail
+//!   `{"code": <status name>, "message": ..., ...}` readable with `sark_error`.
+//! - Nothing reachable from here panics: bad input and allocation failure are
+//!   status codes.
+//!
+//! Symbols (ABI version 1):
+//!   i32 sark_abi_version(void)
+//!       The ABI version. Costs nothing: it is also the FFI no-op benchmark.
+//!   i32 sark_version(u8 *out, u32 out_cap, u32 *out_len)
+//!       The library's semantic version as UTF-8 (e.g. "0.1.0").
+//!   i32 sark_context_new(u32 *out_handle)      i32 sark_context_free(u32 ctx)
+//!   i32 sark_error(u32 ctx, u8 *out, u32 out_cap, u32 *out_len)
+//!       The JSON detail of the last failed call on `ctx` ("{}" when none failed).
+//!   i32 sark_result_take(u32 ctx, u8 *out, u32 out_cap, u32 *out_len)
+//!       Copies the result kept by the last `buffer_too_small`; `no_pending_result` if none.
+//!   i32 sark_json_normalize(u32 ctx, const u8 *json, u32 json_len, u8 *out, u32 out_cap, u32 *out_len)
+//!       Parses UTF-8 JSON into the native value and writes it back as compact canonical
+//!       JSON (OPA's key order, numbers exactly as given). `invalid_json` with line and
+//!       column in the detail (`"line"`, `"column"`, `"offset"`).
+//!   i32 sark_json_compare(u32 ctx, const u8 *a, u32 a_len, const u8 *b, u32 b_len, i32 *out_order)
+//!       Compares two JSON documents in OPA's total order: *out_order is -1, 0 or 1.
+//!   i32 sark_engine_new(u32 *out_handle)       i32 sark_engine_free(u32 engine)
+//!   i32 sark_cache_new(u32 *out_handle)        i32 sark_cache_free(u32 cache)
+const std = @import("std");
+const build_options = @import("build_options");
+const Status = @import("status.zig").Status;
+const Context = @import("context.zig").Context;
+const Reported = @import("context.zig").Reported;
+const handles = @import("handles.zig");
+const Engine = @import("engine.zig").Engine;
+const Cache = @import("cache/cache.zig").Cache;
+const value_mod = @import("value/mod.zig");
+const json = value_mod.json;
+const order = value_mod.order;
+
+pub const abi_version: i32 = 1;
+
+/// Long-lived allocations (contexts, engines, caches). Tests use their own allocator.
+const gpa: std.mem.Allocator = if (@import("builtin").is_test) std.testing.allocator else std.heap.smp_allocator;
+
+var contexts: handles.Table(Context, 4096) = .{};
+var engines: handles.Table(Engine, 1024) = .{};
+var caches: handles.Table(Cache, 1024) = .{};
+
+pub export fn sark_abi_version() callconv(.c) i32 {
+    return abi_version;
+}
+
+pub export fn sark_version(out: ?[*]u8, out_cap: u32, out_len: ?*u32) callconv(.c) i32 {
+    const len_ptr = out_len orelse return Status.invalid_argument.code();
+    const text = build_options.version;
+    len_ptr.* = @intCast(text.len);
+    if (text.len > out_cap) return Status.buffer_too_small.code();
+    const dest = out orelse return Status.invalid_argument.code();
+    @memcpy(dest[0..text.len], text);
+    return Status.ok.code();
+}
+
+pub export fn sark_context_new(out_handle: ?*u32) callconv(.c) i32 {
+    const handle_ptr = out_handle orelse return Status.invalid_argument.code();
+    const ctx = gpa.create(Context) catch return Status.out_of_memory.code();
+    ctx.* = .init(gpa);
+    handle_ptr.* = contexts.put(ctx) catch {
+        ctx.deinit();
+        gpa.destroy(ctx);
+        return Status.too_many_handles.code();
+    };
+    return Status.ok.code();
+}
+
+pub export fn sark_context_free(handle: u32) callconv(.c) i32 {
+    const ctx = contexts.remove(handle) orelse return Status.invalid_handle.code();
+    ctx.deinit();
+    gpa.destroy(ctx);
+    return Status.ok.code();
+}
+
+pub export fn sark_error(handle: u32, out: ?[*]u8, out_cap: u32, out_len: ?*u32) callconv(.c) i32 {
+    const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
+    const detail: []const u8 = if (ctx.error_detail.items.len == 0) "{}" else ctx.error_detail.items;
+    return copyOut(detail, out, out_cap, out_len);
+}
+
+pub export fn sark_result_take(handle: u32, out: ?[*]u8, out_cap: u32, out_len: ?*u32) callconv(.c) i32 {
+    const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
+    if (!ctx.has_pending) return ctx.fail(.no_pending_result, "no result is pending on this context", .{}).code();
+    const status = copyOut(ctx.pending.items, out, out_cap, out_len);
+    if (status == Status.ok.code()) {
+        ctx.pending.clearRetainingCapacity();
+        ctx.has_pending = false;
+    }
+    return status;
+}
+
+pub export fn sark_json_normalize(
+    handle: u32,
+    json_ptr: ?[*]const u8,
+    json_len: u32,
+    out: ?[*]u8,
+    out_cap: u32,
+    out_len: ?*u32,
+) callconv(.c) i32 {
+    const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
+    const scratch = ctx.begin();
+    const bytes = inputSlice(json_ptr, json_len) orelse
+        return ctx.fail(.invalid_argument, "null JSON pointer with a non-zero length", .{}).code();
+    const value = parseJson(ctx, scratch, bytes) catch return ctx.last_status.code();
+    return writeResult(ctx, value, out, out_cap, out_len).code();
+}
+
+pub export fn sark_json_compare(
+    handle: u32,
+    a_ptr: ?[*]const u8,
+    a_len: u32,
+    b_ptr: ?[*]const u8,
+    b_len: u32,
+    out_order: ?*i32,
+) callconv(.c) i32 {
+    const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
+    const scratch = ctx.begin();
+    const order_ptr = out_order orelse return ctx.fail(.invalid_argument, "null out_order", .{}).code();
+    const a_bytes = inputSlice(a_ptr, a_len) orelse return ctx.fail(.invalid_argument, "null pointer for a", .{}).code();
+    const b_bytes = inputSlice(b_ptr, b_len) orelse return ctx.fail(.invalid_argument, "null pointer for b", .{}).code();
+    const a = parseJson(ctx, scratch, a_bytes) catch return ctx.last_status.code();
+    const b = parseJson(ctx, scratch, b_bytes) catch return ctx.last_status.code();
+    order_ptr.* = switch (order.compare(a, b)) {
+        .lt => -1,
+        .eq => 0,
+        .gt => 1,
+    };
+    return Status.ok.code();
+}
+
+pub export fn sark_engine_new(out_handle: ?*u32) callconv(.c) i32 {
+    const handle_ptr = out_handle orelse return Status.invalid_argument.code();
+    const engine = Engine.create(gpa) catch return Status.out_of_memory.code();
+    handle_ptr.* = engines.put(engine) catch {
+        engine.destroy();
+        return Status.too_many_handles.code();
+    };
+    return Status.ok.code();
+}
+
+pub export fn sark_engine_free(handle: u32) callconv(.c) i32 {
+    const engine = engines.remove(handle) orelse return Status.invalid_handle.code();
+    engine.destroy();
+    return Status.ok.code();
+}
+
+pub export fn sark_cache_new(out_handle: ?*u32) callconv(.c) i32 {
+    const handle_ptr = out_handle orelse return Status.invalid_argument.code();
+    const cache = Cache.create(gpa) catch return Status.out_of_memory.code();
+    handle_ptr.* = caches.put(cache) catch {
+        cache.destroy();
+        return Status.too_many_handles.code();
+    };
+    return Status.ok.code();
+}
+
+pub export fn sark_cache_free(handle: u32) callconv(.c) i32 {
+    const cache = caches.remove(handle) orelse return Status.invalid_handle.code();
+    cache.destroy();
+    return Status.ok.code();
+}
+
+// ---------------------------------------------------------------------------
+
+fn inputSlice(ptr: ?[*]const u8, len: u32) ?[]const u8 {
+    if (len == 0) return &.{};
+    const p = ptr orelse return null;
+    return p[0..len];
+}
+
+fn parseJson(ctx: *Context, scratch: std.mem.Allocator, bytes: []const u8) Reported!value_mod.Value {
+    var diagnostic: json.Diagnostic = .{};
+    return json.parseWithDiagnostic(scratch, bytes, &diagnostic) catch |err| {
+        _ = switch (err) {
+            error.OutOfMemory => ctx.fail(.out_of_memory, "out of memory while parsing JSON", .{}),
+            else => failJson(ctx, &diagnostic),
+        };
+        return error.Reported;
+    };
+}
+
+fn failJson(ctx: *Context, diagnostic: *const json.Diagnostic) Status {
+    var buf: [1400]u8 = undefined;
+    var w: std.Io.Writer = .fixed(&buf);
+    writeJsonError(&w, diagnostic) catch return ctx.fail(.invalid_json, "invalid JSON", .{});
+    return ctx.failWithJson(.invalid_json, w.buffered());
+}
+
+fn writeJsonError(w: *std.Io.Writer, diagnostic: *const json.Diagnostic) !void {
+    var message_buf: [1024]u8 = undefined;
+    const message = std.fmt.bufPrint(&message_buf, "invalid JSON at line {d}, column {d}: {s}", .{
+        diagnostic.line, diagnostic.column, diagnostic.message(),
+    }) catch message_buf[0..];
+    try w.writeAll("{\"code\":\"invalid_json\",\"message\":");
+    try @import("context.zig").writeJsonString(w, message);
+    try w.print(",\"line\":{d},\"column\":{d},\"offset\":{d}}}", .{ diagnostic.line, diagnostic.column, diagnostic.offset });
+}
+
+/// Serializes `value` into the caller's buffer, or keeps it pending when it does not fit.
+fn writeResult(ctx: *Context, value: value_mod.Value, out: ?[*]u8, out_cap: u32, out_len: ?*u32) Status {
+    const len_ptr = out_len orelse return ctx.fail(.invalid_argument, "null out_len", .{});
+    const scratch = ctx.scratch.allocator();
+    if (out) |dest| {
+        var fixed: std.Io.Writer = .fixed(dest[0..out_cap]);
+        if (json.serialize(scratch, value, &fixed)) |_| {
+            len_ptr.* = @intCast(fixed.end);
+            return .ok;
+        } else |err| switch (err) {
+            error.WriteFailed => {}, // did not fit: serialize again below, into the pending buffer
+            error.OutOfMemory => return ctx.fail(.out_of_memory, "out of memory while serializing a result", .{}),
+            error.NestingTooDeep => return ctx.fail(.invalid_argument, "value nested too deeply to serialize", .{}),
+        }
+    }
+    var pending: std.Io.Writer.Allocating = .fromArrayList(ctx.gpa, &ctx.pending);
+    json.serialize(scratch, value, &pending.writer) catch |err| {
+        ctx.pending = pending.toArrayList();
+        return switch (err) {
+            error.WriteFailed, error.OutOfMemory => ctx.fail(.out_of_memory, "out of memory while serializing a result", .{}),
+            error.NestingTooDeep => ctx.fail(.invalid_argument, "value nested too deeply to serialize", .{}),
+        };
+    };
+    ctx.pending = pending.toArrayList();
+    if (ctx.pending.items.len > std.math.maxInt(u32)) {
+        return ctx.fail(.invalid_argument, "result larger than 4 GiB", .{});
+    }
+    ctx.has_pending = true;
+    len_ptr.* = @intCast(ctx.pending.items.len);
+    return .buffer_too_small;
+}
+
+fn copyOut(bytes: []const u8, out: ?[*]u8, out_cap: u32, out_len: ?*u32) i32 {
+    const len_ptr = out_len orelse return Status.invalid_argument.code();
+    len_ptr.* = @intCast(bytes.len);
+    if (bytes.len > out_cap) return Status.buffer_too_small.code();
+    if (bytes.len == 0) return Status.ok.code();
+    const dest = out orelse return Status.invalid_argument.code();
+    @memcpy(dest[0..bytes.len], bytes);
+    return Status.ok.code();
+}
+
+// ---------------------------------------------------------------------------
+
+fn normalizeForTest(ctx: u32, input: []const u8, out: []u8) ![]const u8 {
+    var len: u32 = 0;
+    const status = sark_json_normalize(ctx, input.ptr, @intCast(input.len), out.ptr, @intCast(out.len), &len);
+    if (status == Status.buffer_too_small.code()) {
+        try std.testing.expectEqual(Status.ok.code(), sark_result_take(ctx, out.ptr, @intCast(out.len), &len));
+    } else if (status != Status.ok.code()) return error.NormalizeFailed;
+    return out[0..len];
+}
+
+test "abi: version, contexts, handles" {
+    try std.testing.expectEqual(abi_version, sark_abi_version());
+    var buf: [64]u8 = undefined;
+    var len: u32 = 0;
+    try std.testing.expectEqual(Status.ok.code(), sark_version(&buf, buf.len, &len));
+    try std.testing.expectEqualStrings(build_options.version, buf[0..len]);
+    try std.testing.expectEqual(Status.buffer_too_small.code(), sark_version(&buf, 1, &len));
+
+    var ctx: u32 = 0;
+    try std.testing.expectEqual(Status.ok.code(), sark_context_new(&ctx));
+    try std.testing.expectEqual(Status.ok.code(), sark_context_free(ctx));
+    try std.testing.expectEqual(Status.invalid_handle.code(), sark_context_free(ctx));
+
+    var engine: u32 = 0;
+    try std.testing.expectEqual(Status.ok.code(), sark_engine_new(&engine));
+    try std.testing.expectEqual(Status.ok.code(), sark_engine_free(engine));
+    try std.testing.expectEqual(Status.invalid_handle.code(), sark_engine_free(engine));
+    var cache: u32 = 0;
+    try std.testing.expectEqual(Status.ok.code(), sark_cache_new(&cache));
+    try std.testing.expectEqual(Status.ok.code(), sark_cache_free(cache));
+}
+
+test "abi: json normalize round trip, small buffers, errors" {
+    var ctx: u32 = 0;
+    try std.testing.expectEqual(Status.ok.code(), sark_context_new(&ctx));
+    defer _ = sark_context_free(ctx);
+
+    var out: [256]u8 = undefined;
+    try std.testing.expectEqualStrings(
+        "{\"a\":1.0,\"b\":[1,2],\"c\":123456789012345678901234567890}",
+        try normalizeForTest(ctx, " { \"c\": 123456789012345678901234567890, \"b\": [1, 2], \"a\": 1.0 } ", &out),
+    );
+    // Too small: the result is kept, then taken.
+    try std.testing.expectEqualStrings("[1,2,3]", try normalizeForTest(ctx, "[1, 2, 3]", out[0..7]));
+    var len: u32 = 0;
+    const input = "[1, 2, 3]";
+    try std.testing.expectEqual(Status.buffer_too_small.code(), sark_json_normalize(ctx, input, input.len, &out, 3, &len));
+    try std.testing.expectEqual(@as(u32, 7), len);
+    try std.testing.expectEqual(Status.ok.code(), sark_result_take(ctx, &out, out.len, &len));
+    try std.testing.expectEqualStrings("[1,2,3]", out[0..len]);
+    try std.testing.expectEqual(Status.no_pending_result.code(), sark_result_take(ctx, &out, out.len, &len));
+
+    const bad = "{\"a\": tru}";
+    try std.testing.expectEqual(Status.invalid_json.code(), sark_json_normalize(ctx, bad, bad.len, &out, out.len, &len));
+    try std.testing.expectEqual(Status.ok.code(), sark_error(ctx, &out, out.len, &len));
+    try std.testing.expect(std.mem.indexOf(u8, out[0..len], "\"code\":\"invalid_json\"") != null);
+    try std.testing.expect(std.mem.indexOf(u8, out[0..len], "\"line\":1") != null);
+
+    var ord: i32 = 2;
+    try std.testing.expectEqual(Status.ok.code(), sark_json_compare(ctx, "1", 1, "1.0", 3, &ord));
+    try std.testing.expectEqual(@as(i32, 0), ord);
+    try std.testing.expectEqual(Status.ok.code(), sark_json_compare(ctx, "\"a\"", 3, "[]", 2, &ord));
+    try std.testing.expectEqual(@as(i32, -1), ord);
+}

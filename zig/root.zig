@@ -1,0 +1,12 @@
+//! Test root: `zig build test` runs every test reachable from here.
+const std = @import("std");
+
+test {
+    _ = @import("status.zig");
+    _ = @import("handles.zig");
+    _ = @import("context.zig");
+    _ = @import("engine.zig");
+    _ = @import("cache/cache.zig");
+    _ = @import("value/mod.zig");
+    _ = @import("ffi.zig");
+}

@@ -35,3 +35,51 @@ export class InvalidJsonError extends SarkError {
 
 /** Any other failure reported by the native library (its status name is the code). */
 export class NativeCallError extends SarkError {}
+
+/** Where a Rego error happened: the module id (file), 1-based row and column. */
+export interface RegoLocation {
+  file: string;
+  row: number;
+  col: number;
+}
+
+/** One error of a failed parse or compile, as OPA reports it. */
+export interface RegoErrorEntry {
+  /** rego_parse_error, rego_compile_error, rego_type_error, rego_unsafe_var_error, rego_recursion_error */
+  code: string;
+  message: string;
+  location?: RegoLocation;
+}
+
+/** Base of errors that come with OPA's error list and the first error's location. */
+export class RegoError extends SarkError {
+  readonly errors: readonly RegoErrorEntry[];
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+
+  constructor(code: string, message: string, errors: RegoErrorEntry[]) {
+    super(code, message, { errors });
+    this.errors = errors;
+    const first = errors[0]?.location;
+    this.file = first?.file;
+    this.line = first?.row;
+    this.column = first?.col;
+  }
+}
+
+/** A module or query that does not parse (`rego_parse_error`). */
+export class RegoParseError extends RegoError {}
+
+/** A module or query that parses but does not compile: unsafe variables, type errors, recursion, conflicts. */
+export class RegoCompileError extends RegoError {}
+
+/** An error during evaluation, with OPA's code: eval_conflict_error, eval_type_error, eval_builtin_error, ... */
+export class RegoEvalError extends SarkError {
+  readonly location: RegoLocation | undefined;
+
+  constructor(code: string, message: string, location?: RegoLocation) {
+    super(code, message, location ? { location } : {});
+    this.location = location;
+  }
+}

@@ -8,7 +8,26 @@ import type { NativeLibrary } from "./native/library.ts";
 
 export type { NativeInfo } from "./native/load.ts";
 export type { RuntimeName } from "./native/runtime.ts";
-export { InvalidJsonError, NativeCallError, NativeUnavailableError, SarkError } from "./errors.ts";
+export {
+  InvalidJsonError,
+  NativeCallError,
+  NativeUnavailableError,
+  RegoCompileError,
+  type RegoErrorEntry,
+  RegoError,
+  RegoEvalError,
+  type RegoLocation,
+  RegoParseError,
+  SarkError,
+} from "./errors.ts";
+export {
+  type EvaluateOptions,
+  type ExpressionValue,
+  NativeEngine,
+  PreparedQuery,
+  type QueryResult,
+  type ResultRow,
+} from "./engine/native.ts";
 
 /** What was loaded, from where, in which runtime; or why nothing was. Never throws. */
 export function nativeInfo(): NativeInfo {

@@ -43,6 +43,32 @@
 //!   i32 sark_json_compare(u32 ctx, const u8 *a, u32 a_len, const u8 *b, u32 b_len, i32 *out_order)
 //!       Compares two JSON documents in OPA's total order: *out_order is -1, 0 or 1.
 //!   i32 sark_engine_new(u32 *out_handle)       i32 sark_engine_free(u32 engine)
+//!   i32 sark_engine_add_policy(u32 ctx, u32 engine, const u8 *id, u32 id_len, const u8 *src, u32 src_len)
+//!       Adds or replaces the Rego module `id` (also its file name in errors). All modules
+//!       are compiled together; on error nothing changes and the detail lists every error:
+//!       `{"code":"rego_parse_error"|"rego_compile_error", "message": OPA's text,
+//!         "errors":[{"code","message","location":{"file","row","col"}}]}`
+//!       (per-error codes: rego_parse_error, rego_compile_error, rego_type_error,
+//!       rego_unsafe_var_error, rego_recursion_error).
+//!   i32 sark_engine_add_policies(u32 ctx, u32 engine, const u8 *json, u32 json_len)
+//!       Adds or replaces several modules at once, given as a JSON object {id: source, ...},
+//!       and compiles them together: modules may refer to each other in any order. All or nothing.
+//!   i32 sark_engine_remove_policy(u32 ctx, u32 engine, const u8 *id, u32 id_len)
+//!       `not_found` when no module has that id.
+//!   i32 sark_engine_set_data(u32 ctx, u32 engine, const u8 *path, u32 path_len, const u8 *json, u32 json_len)
+//!       Replaces the base document at `path` ("a/b", or "" for the root, which must be an object).
+//!   i32 sark_query_prepare(u32 ctx, u32 engine, const u8 *query, u32 query_len, u32 *out_handle)
+//!       Parses and compiles a query once (e.g. `data.gateway.allow`, `x := data.a[_]`). A prepared
+//!       query follows later policy changes (it recompiles on first use after one).
+//!   i32 sark_query_eval(u32 ctx, u32 query, const u8 *input, u32 input_len, u32 flags,
+//!                       u8 *out, u32 out_cap, u32 *out_len)
+//!       Evaluates against `input` (JSON, or a Rego term with SARK_EVAL_INPUT_TERM) and writes the
+//!       result rows as JSON: `[{"expressions":[{"value","text","location":{"row","col"}}],
+//!       "bindings":{...}}]`, `[]` when undefined. flags: 1 = input given (else `input` is
+//!       undefined), 2 = strict builtin errors, 4 = input is Rego term text.
+//!       Errors: `eval_error` with detail `{"code": OPA's code (eval_conflict_error,
+//!       eval_type_error, eval_builtin_error, ...), "message", "location"}`.
+//!   i32 sark_query_free(u32 query)
 //!   i32 sark_cache_new(u32 *out_handle)        i32 sark_cache_free(u32 cache)
 const std = @import("std");
 const build_options = @import("build_options");
@@ -50,7 +76,9 @@ const Status = @import("status.zig").Status;
 const Context = @import("context.zig").Context;
 const Reported = @import("context.zig").Reported;
 const handles = @import("handles.zig");
-const Engine = @import("engine.zig").Engine;
+const engine_mod = @import("engine.zig");
+const Engine = engine_mod.Engine;
+const PreparedQuery = engine_mod.PreparedQuery;
 const Cache = @import("cache/cache.zig").Cache;
 const value_mod = @import("value/mod.zig");
 const json = value_mod.json;
@@ -63,6 +91,11 @@ const gpa: std.mem.Allocator = if (@import("builtin").is_test) std.testing.alloc
 
 var contexts: handles.Table(Context, 4096) = .{};
 var engines: handles.Table(Engine, 1024) = .{};
+var queries: handles.Table(PreparedQuery, 16384) = .{};
+
+pub const eval_flag_input: u32 = 1;
+pub const eval_flag_strict: u32 = 2;
+pub const eval_flag_input_term: u32 = 4;
 var caches: handles.Table(Cache, 1024) = .{};
 
 pub export fn sark_abi_version() callconv(.c) i32 {
@@ -168,6 +201,236 @@ pub export fn sark_engine_free(handle: u32) callconv(.c) i32 {
     const engine = engines.remove(handle) orelse return Status.invalid_handle.code();
     engine.destroy();
     return Status.ok.code();
+}
+
+pub export fn sark_engine_add_policy(
+    handle: u32,
+    engine_handle: u32,
+    id_ptr: ?[*]const u8,
+    id_len: u32,
+    source_ptr: ?[*]const u8,
+    source_len: u32,
+) callconv(.c) i32 {
+    const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
+    const scratch = ctx.begin();
+    const engine = engines.get(engine_handle) orelse return ctx.fail(.invalid_handle, "no engine with handle {d}", .{engine_handle}).code();
+    const id = inputSlice(id_ptr, id_len) orelse return ctx.fail(.invalid_argument, "null id", .{}).code();
+    const source = inputSlice(source_ptr, source_len) orelse return ctx.fail(.invalid_argument, "null source", .{}).code();
+    var report: engine_mod.Report = .{};
+    engine.addPolicy(id, source, &report, scratch) catch |err| return failEngine(ctx, err, &report).code();
+    return Status.ok.code();
+}
+
+pub export fn sark_engine_add_policies(handle: u32, engine_handle: u32, json_ptr: ?[*]const u8, json_len: u32) callconv(.c) i32 {
+    const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
+    const scratch = ctx.begin();
+    const engine = engines.get(engine_handle) orelse return ctx.fail(.invalid_handle, "no engine with handle {d}", .{engine_handle}).code();
+    const bytes = inputSlice(json_ptr, json_len) orelse return ctx.fail(.invalid_argument, "null JSON", .{}).code();
+    const modules = parseJson(ctx, scratch, bytes) catch return ctx.last_status.code();
+    const object = switch (modules) {
+        .object => |o| o,
+        else => return ctx.fail(.invalid_argument, "policies must be a JSON object {{id: source}}", .{}).code(),
+    };
+    const sources = scratch.alloc(Engine.PolicySource, object.keys.len) catch return Status.out_of_memory.code();
+    for (object.keys, object.values, 0..) |key, val, i| {
+        if (key != .string or val != .string) return ctx.fail(.invalid_argument, "policies must map ids to source strings", .{}).code();
+        sources[i] = .{ .id = key.string, .source = val.string };
+    }
+    var report: engine_mod.Report = .{};
+    engine.addPolicies(sources, &report, scratch) catch |err| return failEngine(ctx, err, &report).code();
+    return Status.ok.code();
+}
+
+pub export fn sark_engine_remove_policy(handle: u32, engine_handle: u32, id_ptr: ?[*]const u8, id_len: u32) callconv(.c) i32 {
+    const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
+    const scratch = ctx.begin();
+    const engine = engines.get(engine_handle) orelse return ctx.fail(.invalid_handle, "no engine with handle {d}", .{engine_handle}).code();
+    const id = inputSlice(id_ptr, id_len) orelse return ctx.fail(.invalid_argument, "null id", .{}).code();
+    var report: engine_mod.Report = .{};
+    const removed = engine.removePolicy(id, &report, scratch) catch |err| return failEngine(ctx, err, &report).code();
+    if (!removed) return ctx.fail(.not_found, "no policy with id {s}", .{id}).code();
+    return Status.ok.code();
+}
+
+pub export fn sark_engine_set_data(
+    handle: u32,
+    engine_handle: u32,
+    path_ptr: ?[*]const u8,
+    path_len: u32,
+    json_ptr: ?[*]const u8,
+    json_len: u32,
+) callconv(.c) i32 {
+    const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
+    const scratch = ctx.begin();
+    const engine = engines.get(engine_handle) orelse return ctx.fail(.invalid_handle, "no engine with handle {d}", .{engine_handle}).code();
+    const path_text = inputSlice(path_ptr, path_len) orelse return ctx.fail(.invalid_argument, "null path", .{}).code();
+    const bytes = inputSlice(json_ptr, json_len) orelse return ctx.fail(.invalid_argument, "null JSON", .{}).code();
+    var segments: std.ArrayList([]const u8) = .empty;
+    var it = std.mem.tokenizeAny(u8, path_text, "/");
+    while (it.next()) |segment| segments.append(scratch, segment) catch return Status.out_of_memory.code();
+    var report: engine_mod.Report = .{};
+    engine.setData(segments.items, bytes, &report) catch |err| return failEngine(ctx, err, &report).code();
+    return Status.ok.code();
+}
+
+pub export fn sark_query_prepare(
+    handle: u32,
+    engine_handle: u32,
+    query_ptr: ?[*]const u8,
+    query_len: u32,
+    out_handle: ?*u32,
+) callconv(.c) i32 {
+    const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
+    const scratch = ctx.begin();
+    const engine = engines.get(engine_handle) orelse return ctx.fail(.invalid_handle, "no engine with handle {d}", .{engine_handle}).code();
+    const text = inputSlice(query_ptr, query_len) orelse return ctx.fail(.invalid_argument, "null query", .{}).code();
+    const handle_ptr = out_handle orelse return ctx.fail(.invalid_argument, "null out_handle", .{}).code();
+    var report: engine_mod.Report = .{};
+    const query = PreparedQuery.create(engine, text, &report, scratch) catch |err| return failEngine(ctx, err, &report).code();
+    handle_ptr.* = queries.put(query) catch {
+        query.destroy();
+        return ctx.fail(.too_many_handles, "too many prepared queries", .{}).code();
+    };
+    return Status.ok.code();
+}
+
+pub export fn sark_query_eval(
+    handle: u32,
+    query_handle: u32,
+    input_ptr: ?[*]const u8,
+    input_len: u32,
+    flags: u32,
+    out: ?[*]u8,
+    out_cap: u32,
+    out_len: ?*u32,
+) callconv(.c) i32 {
+    const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
+    const scratch = ctx.begin();
+    const query = queries.get(query_handle) orelse return ctx.fail(.invalid_handle, "no prepared query with handle {d}", .{query_handle}).code();
+    var report: engine_mod.Report = .{};
+    var input: ?value_mod.Value = null;
+    if (flags & eval_flag_input != 0) {
+        const bytes = inputSlice(input_ptr, input_len) orelse return ctx.fail(.invalid_argument, "null input", .{}).code();
+        if (flags & eval_flag_input_term != 0) {
+            input = engine_mod.termToValue(query.engine, scratch, bytes, &report) catch |err| return failEngine(ctx, err, &report).code();
+        } else {
+            input = parseJson(ctx, scratch, bytes) catch return ctx.last_status.code();
+        }
+    }
+    var stderr_buffer: [256]u8 = undefined;
+    var stderr = std.fs.File.stderr().writer(&stderr_buffer);
+    const options: PreparedQuery.EvalOptions = .{
+        .strict_builtin_errors = flags & eval_flag_strict != 0,
+        .print_sink = &stderr.interface,
+    };
+    const len_ptr = out_len orelse return ctx.fail(.invalid_argument, "null out_len", .{}).code();
+    if (out) |dest| {
+        var fixed: std.Io.Writer = .fixed(dest[0..out_cap]);
+        if (query.evaluate(scratch, input, options, &report, &fixed)) |_| {
+            len_ptr.* = @intCast(fixed.end);
+            return Status.ok.code();
+        } else |err| switch (err) {
+            error.WriteFailed => {}, // did not fit: evaluate again into the pending buffer (rare: JS grows its buffer)
+            else => return failEngine(ctx, err, &report).code(),
+        }
+    }
+    _ = ctx.begin();
+    var pending: std.Io.Writer.Allocating = .fromArrayList(ctx.gpa, &ctx.pending);
+    query.evaluate(ctx.scratch.allocator(), input, options, &report, &pending.writer) catch |err| {
+        ctx.pending = pending.toArrayList();
+        return switch (err) {
+            error.WriteFailed => ctx.fail(.out_of_memory, "out of memory while writing a result", .{}).code(),
+            else => failEngine(ctx, err, &report).code(),
+        };
+    };
+    ctx.pending = pending.toArrayList();
+    ctx.has_pending = true;
+    len_ptr.* = @intCast(ctx.pending.items.len);
+    return Status.buffer_too_small.code();
+}
+
+pub export fn sark_query_free(query_handle: u32) callconv(.c) i32 {
+    const query = queries.remove(query_handle) orelse return Status.invalid_handle.code();
+    query.destroy();
+    return Status.ok.code();
+}
+
+/// Records an engine failure on the context as OPA-shaped JSON detail.
+fn failEngine(ctx: *Context, err: anyerror, report: *const engine_mod.Report) Status {
+    const status: Status = switch (err) {
+        error.OutOfMemory => return ctx.fail(.out_of_memory, "out of memory", .{}),
+        error.ParseError => .rego_parse_error,
+        error.CompileError => .rego_compile_error,
+        error.EvalError => .eval_error,
+        error.InvalidJson => return failJson(ctx, &report.json_diagnostic),
+        error.InvalidPath => return ctx.fail(.invalid_argument, "the data at the root must be an object", .{}),
+        else => return ctx.fail(.internal, "internal error: {s}", .{@errorName(err)}),
+    };
+    var detail: std.Io.Writer.Allocating = .init(ctx.gpa);
+    defer detail.deinit();
+    writeEngineError(&detail.writer, status, report) catch return ctx.fail(.out_of_memory, "out of memory", .{});
+    return ctx.failWithJson(status, detail.written());
+}
+
+fn writeEngineError(w: *std.Io.Writer, status: Status, report: *const engine_mod.Report) !void {
+    const writeString = @import("context.zig").writeJsonString;
+    if (status == .eval_error) {
+        const f = report.failure;
+        const code = if (f.code.len > 0) f.code else "eval_internal_error";
+        try w.writeAll("{\"code\":");
+        try writeString(w, code);
+        try w.writeAll(",\"message\":");
+        var message: std.Io.Writer.Allocating = .init(std.heap.page_allocator);
+        defer message.deinit();
+        if (!f.location.isNone()) {
+            if (f.file.len > 0) {
+                try message.writer.print("{s}:{d}: ", .{ f.file, f.location.row });
+            } else try message.writer.print("{d}:{d}: ", .{ f.location.row, f.location.col });
+        }
+        try message.writer.print("{s}: {s}", .{ code, f.message });
+        try writeString(w, message.written());
+        try w.writeAll(",\"location\":");
+        try writeLocation(w, f.file, f.location.row, f.location.col);
+        try w.writeAll("}");
+        return;
+    }
+    const diagnostics = report.diagnostics.items;
+    const code = if (diagnostics.len > 0) diagnostics[0].code else status.name();
+    try w.writeAll("{\"code\":");
+    try writeString(w, if (status == .rego_parse_error) "rego_parse_error" else code);
+    try w.writeAll(",\"message\":");
+    // OPA's text: "1 error occurred: file:row: code: message".
+    var message: std.Io.Writer.Allocating = .init(std.heap.page_allocator);
+    defer message.deinit();
+    if (diagnostics.len == 1) {
+        try message.writer.writeAll("1 error occurred: ");
+    } else {
+        try message.writer.print("{d} errors occurred:", .{diagnostics.len});
+    }
+    for (diagnostics, 0..) |d, i| {
+        if (diagnostics.len > 1 or i > 0) try message.writer.writeByte('\n');
+        if (d.file.len > 0) try message.writer.print("{s}:{d}: ", .{ d.file, d.row }) else try message.writer.print("{d}:{d}: ", .{ d.row, d.col });
+        try message.writer.print("{s}: {s}", .{ d.code, d.message });
+    }
+    try writeString(w, message.written());
+    try w.writeAll(",\"errors\":[");
+    for (diagnostics, 0..) |d, i| {
+        if (i > 0) try w.writeByte(',');
+        try w.writeAll("{\"code\":");
+        try writeString(w, d.code);
+        try w.writeAll(",\"message\":");
+        try writeString(w, d.message);
+        try w.writeAll(",\"location\":");
+        try writeLocation(w, d.file, d.row, d.col);
+        try w.writeByte('}');
+    }
+    try w.writeAll("]}");
+}
+
+fn writeLocation(w: *std.Io.Writer, file: []const u8, row: u32, col: u32) !void {
+    try w.writeAll("{\"file\":");
+    try @import("context.zig").writeJsonString(w, file);
+    try w.print(",\"row\":{d},\"col\":{d}}}", .{ row, col });
 }
 
 pub export fn sark_cache_new(out_handle: ?*u32) callconv(.c) i32 {

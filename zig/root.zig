@@ -9,4 +9,8 @@ test {
     _ = @import("cache/cache.zig");
     _ = @import("value/mod.zig");
     _ = @import("ffi.zig");
+    _ = @import("compile/compiler.zig");
+    _ = @import("compile/front.zig");
+    _ = @import("eval/eval.zig");
+    _ = @import("builtins/registry.zig");
 }

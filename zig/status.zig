@@ -15,6 +15,10 @@ pub const Status = enum(i32) {
     invalid_json = -4,
     too_many_handles = -5,
     no_pending_result = -6,
+    not_found = -7,
+    rego_parse_error = -10,
+    rego_compile_error = -11,
+    eval_error = -12,
     internal = -99,
 
     pub fn code(status: Status) i32 {
@@ -32,6 +36,10 @@ pub const Status = enum(i32) {
             .invalid_json => "invalid_json",
             .too_many_handles => "too_many_handles",
             .no_pending_result => "no_pending_result",
+            .not_found => "not_found",
+            .rego_parse_error => "rego_parse_error",
+            .rego_compile_error => "rego_compile_error",
+            .eval_error => "eval_error",
             .internal => "internal",
         };
     }

@@ -21,6 +21,13 @@ export const symbols = {
   sark_json_compare: ["u32", "buffer", "u32", "buffer", "u32", "buffer"],
   sark_engine_new: ["buffer"],
   sark_engine_free: ["u32"],
+  sark_engine_add_policy: ["u32", "u32", "buffer", "u32", "buffer", "u32"],
+  sark_engine_add_policies: ["u32", "u32", "buffer", "u32"],
+  sark_engine_remove_policy: ["u32", "u32", "buffer", "u32"],
+  sark_engine_set_data: ["u32", "u32", "buffer", "u32", "buffer", "u32"],
+  sark_query_prepare: ["u32", "u32", "buffer", "u32", "buffer"],
+  sark_query_eval: ["u32", "u32", "buffer", "u32", "u32", "buffer", "u32", "buffer"],
+  sark_query_free: ["u32"],
   sark_cache_new: ["buffer"],
   sark_cache_free: ["u32"],
 } as const satisfies Record<string, readonly ParamKind[]>;
@@ -45,5 +52,16 @@ export const Status = {
   invalidJson: -4,
   tooManyHandles: -5,
   noPendingResult: -6,
+  notFound: -7,
+  regoParseError: -10,
+  regoCompileError: -11,
+  evalError: -12,
   internal: -99,
+} as const;
+
+/** Flags of `sark_query_eval`. */
+export const EvalFlags = {
+  input: 1,
+  strictBuiltinErrors: 2,
+  inputTerm: 4,
 } as const;

@@ -4,7 +4,16 @@
  * thread (each worker loads its own), because a native context is single-threaded.
  */
 import { type NativeSymbols, Status } from "./abi.ts";
-import { InvalidJsonError, NativeCallError, type SarkError } from "../errors.ts";
+import {
+  InvalidJsonError,
+  NativeCallError,
+  RegoCompileError,
+  type RegoErrorEntry,
+  RegoEvalError,
+  type RegoLocation,
+  RegoParseError,
+  type SarkError,
+} from "../errors.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: false });
@@ -16,6 +25,10 @@ const STATUS_NAMES = new Map<number, string>([
   [Status.invalidJson, "invalid_json"],
   [Status.tooManyHandles, "too_many_handles"],
   [Status.noPendingResult, "no_pending_result"],
+  [Status.notFound, "not_found"],
+  [Status.regoParseError, "rego_parse_error"],
+  [Status.regoCompileError, "rego_compile_error"],
+  [Status.evalError, "eval_error"],
   [Status.internal, "internal"],
 ]);
 
@@ -56,6 +69,67 @@ export class NativeLibrary {
     return this.#order[0] as -1 | 0 | 1;
   }
 
+  engineNew(): number {
+    return this.#newHandle((out) => this.symbols.sark_engine_new(out));
+  }
+
+  engineFree(engine: number): void {
+    this.symbols.sark_engine_free(engine);
+  }
+
+  addPolicy(engine: number, id: string, source: string): void {
+    const idBytes = this.#encode(id, 0);
+    const src = this.#encode(source, idBytes.length);
+    this.#check(this.symbols.sark_engine_add_policy(this.context, engine, idBytes, idBytes.length, src, src.length));
+  }
+
+  addPolicies(engine: number, modulesJson: string): void {
+    const bytes = this.#encode(modulesJson, 0);
+    this.#check(this.symbols.sark_engine_add_policies(this.context, engine, bytes, bytes.length));
+  }
+
+  /** False when no policy has that id. */
+  removePolicy(engine: number, id: string): boolean {
+    const idBytes = this.#encode(id, 0);
+    const status = this.symbols.sark_engine_remove_policy(this.context, engine, idBytes, idBytes.length);
+    if (status === Status.notFound) return false;
+    this.#check(status);
+    return true;
+  }
+
+  setData(engine: number, path: string, json: string): void {
+    const pathBytes = this.#encode(path, 0);
+    const jsonBytes = this.#encode(json, pathBytes.length);
+    this.#check(this.symbols.sark_engine_set_data(this.context, engine, pathBytes, pathBytes.length, jsonBytes, jsonBytes.length));
+  }
+
+  prepare(engine: number, query: string): number {
+    const queryBytes = this.#encode(query, 0);
+    return this.#newHandle((out) => this.symbols.sark_query_prepare(this.context, engine, queryBytes, queryBytes.length, out));
+  }
+
+  queryFree(query: number): void {
+    this.symbols.sark_query_free(query);
+  }
+
+  /** Evaluates a prepared query; `input` is JSON (or Rego term text with the inputTerm flag). Returns the result rows as JSON. */
+  evaluate(query: number, input: string | null, flags: number): string {
+    const inputBytes = input === null ? this.#input.subarray(0, 0) : this.#encode(input, 0);
+    return decoder.decode(
+      this.#output((out, cap, len) => this.symbols.sark_query_eval(this.context, query, inputBytes, inputBytes.length, flags, out, cap, len)),
+    );
+  }
+
+  #newHandle(call: (out: Uint32Array) => number): number {
+    const handle = new Uint32Array(1);
+    this.#check(call(handle));
+    return handle[0]!;
+  }
+
+  #check(status: number): void {
+    if (status !== Status.ok) throw this.#error(status);
+  }
+
   /** Encodes `text` as UTF-8 into the reusable input buffer at `offset`, returning a view of the bytes. */
   #encode(text: string, offset: number): Uint8Array {
     const worst = offset + text.length * 3;
@@ -91,6 +165,15 @@ export class NativeLibrary {
     const message = typeof detail.message === "string" ? detail.message : `native call failed with status ${status}`;
     if (status === Status.invalidJson) {
       return new InvalidJsonError(message, num(detail.line), num(detail.column), num(detail.offset));
+    }
+    if (status === Status.regoParseError || status === Status.regoCompileError) {
+      const errors = Array.isArray(detail.errors) ? (detail.errors as RegoErrorEntry[]) : [];
+      return status === Status.regoParseError
+        ? new RegoParseError(code, message, errors)
+        : new RegoCompileError(code, message, errors);
+    }
+    if (status === Status.evalError) {
+      return new RegoEvalError(code, message, detail.location as RegoLocation | undefined);
     }
     return new NativeCallError(code, message, detail);
   }

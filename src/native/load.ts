@@ -93,8 +93,9 @@ function candidatePaths(fileName: string, target: string): string[] {
     const isDir = existsSync(explicit) && statSync(explicit).isDirectory();
     return [isDir ? join(explicit, fileName) : explicit];
   }
+  // In a checkout the host build (zig-out) is the freshest; a published package has only dist-libs.
   const root = packageRoot();
-  return [join(root, "dist-libs", target, fileName), join(root, "zig-out", "lib", fileName)];
+  return [join(root, "zig-out", "lib", fileName), join(root, "dist-libs", target, fileName)];
 }
 
 /** The directory of this package's package.json, from wherever this module was loaded (src/, dist/, a test build). */

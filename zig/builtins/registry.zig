@@ -17,6 +17,19 @@ const families = .{
     @import("types.zig"),
     @import("encoding.zig"),
     @import("regex.zig"),
+    @import("units.zig"),
+    @import("glob.zig"),
+    @import("semver.zig"),
+    @import("uuid.zig"),
+    @import("net.zig"),
+    @import("graph.zig"),
+    @import("rand.zig"),
+    @import("uri.zig"),
+    @import("time.zig"),
+    @import("crypto.zig"),
+    @import("jwt.zig"),
+    @import("aws.zig"),
+    @import("graphql.zig"),
 };
 
 pub const all: []const Builtin = blk: {

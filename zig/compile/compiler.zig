@@ -438,6 +438,29 @@ const DepWalker = struct {
     }
 };
 
+/// Refs first when some ref comes after another kind of argument; null for left to right.
+fn argOrder(arena: Allocator, args: []const ir.Term) Error!?[]const u16 {
+    var seen_other = false;
+    var needs = false;
+    for (args) |a| {
+        if (a == .ref) {
+            if (seen_other) needs = true;
+        } else seen_other = true;
+    }
+    if (!needs) return null;
+    const order_list = try arena.alloc(u16, args.len);
+    var n: usize = 0;
+    for (args, 0..) |a, i| if (a == .ref) {
+        order_list[n] = @intCast(i);
+        n += 1;
+    };
+    for (args, 0..) |a, i| if (a != .ref) {
+        order_list[n] = @intCast(i);
+        n += 1;
+    };
+    return order_list;
+}
+
 fn isGenerated(name: []const u8) bool {
     return name.len > 0 and (name[0] == '$' or std.mem.startsWith(u8, name, "__local"));
 }
@@ -779,7 +802,7 @@ const RuleCompiler = struct {
             for (call[1 .. call.len - 1], 0..) |a, i| args[i] = try rc.compileTerm(scope, a);
             const output = try rc.compileTerm(scope, call[call.len - 1]);
             const compiled = try rc.c.arena.create(ir.Call);
-            compiled.* = .{ .target = target, .args = args, .name = name, .location = location };
+            compiled.* = .{ .target = target, .args = args, .name = name, .location = location, .arg_order = try argOrder(rc.c.arena, args) };
             return .{ .call_output = .{ .call = compiled, .output = output } };
         }
         return .{ .term = try rc.compileCallTerm(scope, call, location) };
@@ -815,7 +838,7 @@ const RuleCompiler = struct {
         const args = try rc.c.arena.alloc(ir.Term, given);
         for (call[1..], 0..) |a, i| args[i] = try rc.compileTerm(scope, a);
         const compiled = try rc.c.arena.create(ir.Call);
-        compiled.* = .{ .target = target, .args = args, .name = name, .location = location };
+        compiled.* = .{ .target = target, .args = args, .name = name, .location = location, .arg_order = try argOrder(rc.c.arena, args) };
         return .{ .call = compiled };
     }
 
@@ -1296,7 +1319,7 @@ const Safety = struct {
                 io.unify_terms = .{ u.a, u.b };
             },
             .call_output => |co| {
-                for (co.call.args) |a| try s.term(a, &io, .input);
+                try s.callArgs(co.call, &io);
                 try s.term(co.output, &io, .pattern);
             },
             .member => |m| {
@@ -1332,6 +1355,17 @@ const Safety = struct {
 
     const Mode = enum { pattern, input, test_value };
 
+    /// Arguments are inputs, except variables that a ref among the arguments binds by
+    /// enumeration first (see `ir.Call.arg_order`).
+    fn callArgs(s: *Safety, call: *const ir.Call, io: *Io) Error!void {
+        var inner: Io = .{ .inputs = try s.empty(), .outputs = try s.empty() };
+        for (call.args) |a| try s.term(a, &inner, .input);
+        var it = inner.outputs.iterator(.{});
+        while (it.next()) |l| inner.inputs.unset(l);
+        io.inputs.setUnion(inner.inputs);
+        io.outputs.setUnion(inner.outputs);
+    }
+
     fn term(s: *Safety, t: ir.Term, io: *Io, mode: Mode) Error!void {
         switch (t) {
             .value => {},
@@ -1358,9 +1392,7 @@ const Safety = struct {
                 try s.freeTermVars(comp.key, io);
                 try s.freeTermVars(comp.value, io);
             },
-            .call => |call| {
-                for (call.args) |a| try s.term(a, io, .input);
-            },
+            .call => |call| try s.callArgs(call, io),
             .template => |parts| for (parts) |part| switch (part) {
                 .term => |pt| try s.term(pt, io, .input),
                 .literal => {},

@@ -1,7 +1,8 @@
 //! The Rego v1 front end: source text to AST.
 //!
-//! `lexer` tokenizes, `parser` builds `ast` nodes the way OPA v1.19.0 does
-//! (same tree shape, same locations, same error messages).
+//! `lexer` scans, `parser` builds `ast` nodes the way OPA v1.19.0 does (same
+//! tree shape, same locations, same error messages). `parse_corpus.zig` is
+//! the conformance-suite check.
 pub const lexer = @import("lexer.zig");
 pub const ast = @import("ast.zig");
 pub const parser = @import("parser.zig");

@@ -79,6 +79,9 @@ pub const CallTarget = union(enum) {
 pub const Call = struct {
     target: CallTarget,
     args: []const Term,
+    /// Evaluation order of the arguments when it is not left to right: refs first, since
+    /// they may bind variables other arguments use (`x == input.xs[x]`), as OPA's rewriting does.
+    arg_order: ?[]const u16 = null,
     /// OPA's name for errors: `count`, `data.test.f`.
     name: []const u8,
     location: Location,

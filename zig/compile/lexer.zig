@@ -20,9 +20,9 @@ pub const Kind = enum(u8) {
     eof,
     ident,
 
-    // Keywords of Rego v1. `and` / `or` are lexed as identifiers: they are
-    // keywords only after `import future.keywords.and|or`, which the parser
-    // tracks.
+    // Keywords of Rego v1. The scanner returns every word as `.ident`;
+    // `keyword` classifies, and the parser adjusts for imports (`and` / `or`
+    // become keywords only after `import future.keywords.and|or`).
     kw_package,
     kw_import,
     kw_as,
@@ -150,7 +150,6 @@ pub const Kind = enum(u8) {
             else => false,
         };
     }
-
 };
 
 const keyword_map = std.StaticStringMap(Kind).initComptime(.{
@@ -693,9 +692,9 @@ test "lexer: operators and punctuation" {
 
 test "lexer: keywords and identifiers" {
     try expectKinds("package import as default else not some with null true false if contains every in and or x_1 _", &.{
-        .kw_package, .kw_import, .kw_as,    .kw_default, .kw_else, .kw_not,      .kw_some,
-        .kw_with,    .kw_null,   .kw_true,  .kw_false,   .kw_if,   .kw_contains, .kw_every,
-        .kw_in,      .ident,     .ident,    .ident,      .ident,   .eof,
+        .kw_package, .kw_import, .kw_as,   .kw_default, .kw_else, .kw_not,      .kw_some,
+        .kw_with,    .kw_null,   .kw_true, .kw_false,   .kw_if,   .kw_contains, .kw_every,
+        .kw_in,      .ident,     .ident,   .ident,      .ident,   .eof,
     });
 }
 

@@ -51,6 +51,12 @@ const CacheEntry = struct {
     value: ?Value = null,
 };
 
+const CachedCall = struct {
+    builtin: *const builtin.Builtin,
+    args: []const Value,
+    result: Value,
+};
+
 const Override = struct {
     target: ir.WithTarget,
     /// Evaluated path (for input/data targets).
@@ -76,6 +82,9 @@ pub const Eval = struct {
     failure: Failure = .{},
     call_depth: u32 = 0,
     file_name: []const u8 = "",
+    /// Results of non-deterministic builtins (rand.intn, uuid.rfc4122, ...) by arguments:
+    /// the same call gives the same value within one evaluation, as OPA's builtin cache.
+    nondeterministic: std.ArrayList(CachedCall) = .empty,
 
     pub fn init(arena: Allocator, root: *const ir.Node, node_count: u32, data: Value, input: ?Value, options: Options) error{OutOfMemory}!Eval {
         const cache = try arena.alloc(CacheEntry, node_count);
@@ -946,6 +955,54 @@ pub const Eval = struct {
     }
 
     fn computeRuleNode(ev: *Eval, node: *const ir.Node) Error!?Value {
+        var own = try ev.computeOwnRules(node);
+        // A complete value cannot be extended by rules below it.
+        const own_is_complete = own != null and node.rules[0].path.len == 0 and node.rules[0].kind == .single_value;
+        // Rules with deeper ground paths (`p.q.r := 1` beside `p[x] := ...`) add to the
+        // same document; the same leaf defined twice with different values is a conflict.
+        if (node.children.len > 0) {
+            var path: std.ArrayList(Value) = .empty;
+            for (node.children) |child| {
+                const child_value = try ev.documentValue(child, null, &path) orelse continue;
+                if (own_is_complete and !isEmptyObject(child_value)) {
+                    return ev.fail("eval_conflict_error", node.rules[0].location, "object keys must be unique", .{});
+                }
+                const key: Value = .{ .string = child.key };
+                const current: *const value_mod.Object = if (own) |o| switch (o) {
+                    .object => |obj| obj,
+                    else => return ev.fail("eval_conflict_error", node.rules[0].location, "object keys must be unique", .{}),
+                } else &value_mod.Object.empty;
+                const merged: Value = if (order.objectGet(current, key)) |existing|
+                    try ev.mergeDocuments(existing, child_value, node.rules[0].location)
+                else
+                    child_value;
+                own = .{ .object = try objectPut(ev.arena, current, key, merged) };
+            }
+        }
+        return own;
+    }
+
+    /// Objects merge key by key; anything else must be equal.
+    fn mergeDocuments(ev: *Eval, a: Value, b: Value, location: ir.Location) Error!Value {
+        if (a == .object and b == .object) {
+            var result = a.object;
+            for (b.object.keys, b.object.values) |key, val| {
+                const merged = if (order.objectGet(result, key)) |existing| try ev.mergeDocuments(existing, val, location) else val;
+                result = try objectPut(ev.arena, result, key, merged);
+            }
+            return .{ .object = result };
+        }
+        if (a == .set and b == .set) {
+            const items = try ev.arena.alloc(Value, a.set.items.len + b.set.items.len);
+            @memcpy(items[0..a.set.items.len], a.set.items);
+            @memcpy(items[a.set.items.len..], b.set.items);
+            return .{ .set = try order.setFromUnsorted(ev.arena, items) };
+        }
+        if (order.equal(a, b)) return a;
+        return ev.fail("eval_conflict_error", location, "object keys must be unique", .{});
+    }
+
+    fn computeOwnRules(ev: *Eval, node: *const ir.Node) Error!?Value {
         const first = node.rules[0];
         var acc: RuleAccumulator = .{ .node = node };
         for (node.rules) |rule| {
@@ -961,16 +1018,10 @@ pub const Eval = struct {
             }
             // A partial set or object with no members is empty, not undefined.
             if (first.kind == .multi_value and first.path.len == 0) return .{ .set = &value_mod.Set.empty };
-            if (first.path.len > 0 and allPathsConstant(node) == false) return .{ .object = &value_mod.Object.empty };
             if (first.path.len > 0) return .{ .object = &value_mod.Object.empty };
             return null;
         }
         return acc.finish(ev);
-    }
-
-    fn allPathsConstant(node: *const ir.Node) bool {
-        for (node.rules) |rule| for (rule.path) |p| if (p != .value) return false;
-        return true;
     }
 
     fn evalHeadValueNoBody(ev: *Eval, rule: *const ir.Rule) Error!?Value {
@@ -1118,8 +1169,28 @@ pub const Eval = struct {
     fn evalCall(ev: *Eval, call: *const ir.Call, k: ValueCont) Error!void {
         const args = try ev.arena.alloc(Value, call.args.len);
         const invocation: Invoke = .{ .call = call, .args = args, .k = k };
+        if (call.arg_order) |arg_order| return ev.evalTermsOrdered(call.args, args, arg_order, 0, cont(&invocation));
         return ev.evalTerms(call.args, args, 0, cont(&invocation));
     }
+
+    /// Like `evalTerms`, visiting `terms` in `arg_order`.
+    fn evalTermsOrdered(ev: *Eval, terms: []const Term, values: []Value, arg_order: []const u16, i: usize, k: Cont) Error!void {
+        if (i == arg_order.len) return k.call(ev);
+        const next: StoreOrdered = .{ .terms = terms, .values = values, .arg_order = arg_order, .i = i, .k = k };
+        return ev.evalTerm(terms[arg_order[i]], vcont(&next));
+    }
+
+    const StoreOrdered = struct {
+        terms: []const Term,
+        values: []Value,
+        arg_order: []const u16,
+        i: usize,
+        k: Cont,
+        fn onValue(self: *const StoreOrdered, ev: *Eval, v: Value) Error!void {
+            self.values[self.arg_order[self.i]] = v;
+            return ev.evalTermsOrdered(self.terms, self.values, self.arg_order, self.i + 1, self.k);
+        }
+    };
 
     const Invoke = struct {
         call: *const ir.Call,
@@ -1170,6 +1241,11 @@ pub const Eval = struct {
         }
         switch (target) {
             .builtin => |b| {
+                if (b.nondeterministic) {
+                    for (ev.nondeterministic.items) |cached| {
+                        if (cached.builtin == b and pathsEqual(cached.args, args)) return k.call(ev, cached.result);
+                    }
+                }
                 ev.builtin_ctx.message.clearRetainingCapacity();
                 const result = b.func(&ev.builtin_ctx, args) catch |err| switch (err) {
                     error.OutOfMemory => return error.OutOfMemory,
@@ -1183,6 +1259,9 @@ pub const Eval = struct {
                         return ev.fail("eval_builtin_error", call.location, "{s}: {s}", .{ call.name, ev.builtin_ctx.message.items });
                     },
                 };
+                if (b.nondeterministic) {
+                    try ev.nondeterministic.append(ev.arena, .{ .builtin = b, .args = args, .result = result });
+                }
                 return k.call(ev, result);
             },
             .function => |node| {
@@ -1567,6 +1646,10 @@ fn member3(key: Value, x: Value, collection: Value) bool {
         .set => |set| return order.equal(key, x) and order.setContains(set, x),
         else => return false,
     }
+}
+
+fn isEmptyObject(v: Value) bool {
+    return v == .object and v.object.keys.len == 0;
 }
 
 fn pathsEqual(a: []const Value, b: []const Value) bool {

@@ -1,0 +1,4 @@
+//! Builtins of the aws family (see builtin.zig for the interface).
+const builtin = @import("builtin.zig");
+
+pub const builtins: []const builtin.Builtin = &.{};

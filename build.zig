@@ -23,18 +23,19 @@ pub fn build(b: *std.Build) void {
     const target = b.standardTargetOptions(.{});
     const optimize = b.option(std.builtin.OptimizeMode, "optimize", "Optimization mode (default ReleaseFast)") orelse .ReleaseFast;
 
+    const strip = b.option(bool, "strip", "Strip symbols from the host libraries (default: unless Debug)");
     const options = b.addOptions();
     options.addOption([]const u8, "version", zon.version);
 
     // Host build: what tests and a checkout load.
-    const host = addLibraries(b, target, optimize, options);
+    const host = addLibraries(b, target, optimize, options, strip);
     b.getInstallStep().dependOn(&b.addInstallArtifact(host.ffi, .{ .dest_sub_path = host.ffi_name }).step);
     b.getInstallStep().dependOn(&b.addInstallArtifact(host.napi, .{ .dest_sub_path = "sark_native.node" }).step);
 
     const dist = b.step("dist", "Cross-compile ReleaseFast libraries for every shipped target into dist-libs/");
     for (dist_targets) |t| {
         const query = std.Target.Query.parse(.{ .arch_os_abi = t.query }) catch @panic("bad target query");
-        const libs = addLibraries(b, b.resolveTargetQuery(query), .ReleaseFast, options);
+        const libs = addLibraries(b, b.resolveTargetQuery(query), .ReleaseFast, options, true);
         const dir: std.Build.InstallDir = .{ .custom = b.fmt("../dist-libs/{s}", .{t.name}) };
         for ([_]struct { *std.Build.Step.Compile, []const u8 }{
             .{ libs.ffi, libs.ffi_name },
@@ -72,6 +73,7 @@ fn addLibraries(
     target: std.Build.ResolvedTarget,
     optimize: std.builtin.OptimizeMode,
     options: *std.Build.Step.Options,
+    strip: ?bool,
 ) Libraries {
     const os = target.result.os.tag;
     // No libc on Linux: one binary then runs on glibc and musl alike.
@@ -80,7 +82,7 @@ fn addLibraries(
         .target = target,
         .optimize = optimize,
         .link_libc = if (os == .linux) false else null,
-        .strip = optimize != .Debug,
+        .strip = strip orelse (optimize != .Debug),
         .imports = &.{.{ .name = "build_options", .module = options.createModule() }},
     };
     const ffi = b.addLibrary(.{ .name = "sark_native", .linkage = .dynamic, .root_module = b.createModule(module_options) });

@@ -44,6 +44,20 @@ lines.push(`|---|${results.map(() => "---:").join("|")}|`);
 for (const name of names) {
   lines.push(`| ${name} | ${results.map((r) => fmt(r.rows.find((row) => row.name === name)?.p50 ?? NaN)).join(" | ")} |`);
 }
+// Ratios against a peer measured in the same run (e.g. `opa bench`), by benchmark name.
+const peer = results.find((r) => r.runtime.startsWith("opa"));
+if (peer) {
+  lines.push("", `Speed-up over ${peer.runtime} (same policy, data and input; ${peer.runtime}'s time per op ÷ ours, by p50):`, "");
+  lines.push(`| benchmark | ${results.filter((r) => r !== peer).map((r) => r.runtime).join(" | ")} |`);
+  lines.push(`|---|${results.filter((r) => r !== peer).map(() => "---:").join("|")}|`);
+  for (const row of peer.rows) {
+    const cells = results.filter((r) => r !== peer).map((r) => {
+      const ours = r.rows.find((x) => x.name === row.name)?.p50 ?? NaN;
+      return Number.isFinite(ours) ? `${(row.p50 / ours).toFixed(1)}×` : "n/a";
+    });
+    lines.push(`| ${row.name} | ${cells.join(" | ")} |`);
+  }
+}
 lines.push("", "| runtime | benchmark | avg | p50 | p99 |", "|---|---|---:|---:|---:|");
 for (const r of results) for (const row of r.rows) lines.push(`| ${r.runtime} | ${row.name} | ${fmt(row.avg)} | ${fmt(row.p50)} | ${fmt(row.p99)} |`);
 writeFileSync(output, lines.join("\n") + "\n");

@@ -151,6 +151,7 @@ pub const Compiler = struct {
             .rules = &.{},
             .index = c.node_count,
             .function_arity = functionArity(build),
+            .has_rules = build.rules.items.len > 0,
         };
         c.node_count += 1;
         c.checkRuleKinds(build) catch |err| switch (err) {
@@ -1081,7 +1082,33 @@ const RuleCompiler = struct {
     fn makeRef(rc: *RuleCompiler, head: ir.RefHead, path: []const ir.Term, location: ast.Location) Error!ir.Term {
         const ref = try rc.c.arena.create(ir.Ref);
         ref.* = .{ .head = head, .path = path, .location = location };
+        if (head == .data) rc.resolveDataRef(ref);
         return .{ .ref = ref };
+    }
+
+    /// Resolves a data ref's constant prefix against the rule tree, so evaluation can jump to
+    /// the rule node (or straight into base data) instead of walking from the root each time.
+    fn resolveDataRef(rc: *RuleCompiler, ref: *ir.Ref) void {
+        var node: *const ir.Node = rc.c.root.frozen orelse return;
+        for (ref.path, 0..) |p, i| {
+            const key = switch (p) {
+                .value => |v| switch (v) {
+                    .string => |str| str,
+                    else => return,
+                },
+                else => return,
+            };
+            node = node.child(key) orelse {
+                if (i == 0) ref.base_only = true;
+                return;
+            };
+            if (node.has_rules) {
+                if (node.function_arity != null) return;
+                ref.node = node;
+                ref.node_depth = @intCast(i + 1);
+                return;
+            }
+        }
     }
 
     fn compileRef(rc: *RuleCompiler, scope: *Scope, ref: []const ast.Term, location: ast.Location) Error!ir.Term {

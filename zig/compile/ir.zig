@@ -50,6 +50,12 @@ pub const Ref = struct {
     head: RefHead,
     path: []const Term,
     location: Location,
+    /// Data refs resolved at compile time (used unless `with data...` is active):
+    /// `path[0..node_depth]` are constant keys leading to the rule node `node`,
+    node: ?*const Node = null,
+    node_depth: u32 = 0,
+    /// or no rule lives under the first key, so the ref reads base data only.
+    base_only: bool = false,
 };
 
 pub const Comprehension = struct {
@@ -176,6 +182,8 @@ pub const Node = struct {
     index: u32,
     /// Set for function nodes (known before any body is compiled, so calls resolve in any order).
     function_arity: ?u32 = null,
+    /// Rules defined at this node (known before bodies are compiled; `rules` is filled later).
+    has_rules: bool = false,
 
     pub fn child(node: *const Node, key: []const u8) ?*Node {
         // Children are sorted by key.

@@ -636,6 +636,13 @@ pub const Eval = struct {
                 return ev.evalTerm(head.*, vcont(&walker));
             },
             .data => {
+                if (!ev.hasDataOverrides()) {
+                    if (ref.node) |node| {
+                        const v = try ev.ruleNodeValue(node, ref.location) orelse return;
+                        return ev.walkValue(v, ref.path, ref.node_depth, k);
+                    }
+                    if (ref.base_only) return ev.walkValueIn(ev.data, ref.path, 0, k, true);
+                }
                 var path_values: std.ArrayList(Value) = .empty;
                 return ev.walkData(ev.root, ev.data, true, ref.path, 0, &path_values, k, ref.location);
             },
@@ -859,6 +866,11 @@ pub const Eval = struct {
             if (pathsEqual(o.path, path)) return o.value;
         }
         return null;
+    }
+
+    fn hasDataOverrides(ev: *Eval) bool {
+        for (ev.overrides.items) |o| if (o.target == .data) return true;
+        return false;
     }
 
     fn hasDataOverrideBelow(ev: *Eval, prefix: []const Value) bool {
@@ -1117,6 +1129,31 @@ pub const Eval = struct {
 
         fn finish(acc: *RuleAccumulator, ev: *Eval) Error!?Value {
             if (acc.entries.items.len == 0) return acc.result;
+            // Common shapes built in one step: a partial set, a partial object.
+            var all_members = true;
+            var all_pairs = true;
+            for (acc.entries.items, acc.kinds.items) |entry, kind| {
+                if (entry.len != 1) all_members = false;
+                if (entry.len != 2 or kind == .multi_value) all_pairs = false;
+            }
+            if (all_members) {
+                const items = try ev.arena.alloc(Value, acc.entries.items.len);
+                for (acc.entries.items, 0..) |entry, i| items[i] = entry[0];
+                return .{ .set = try order.setFromUnsorted(ev.arena, items) };
+            }
+            if (all_pairs) {
+                const keys = try ev.arena.alloc(Value, acc.entries.items.len);
+                const values = try ev.arena.alloc(Value, acc.entries.items.len);
+                for (acc.entries.items, 0..) |entry, i| {
+                    keys[i] = entry[0];
+                    values[i] = entry[1];
+                }
+                const object = order.objectFromUnsorted(ev.arena, keys, values, .reject_conflicting, null) catch |err| switch (err) {
+                    error.OutOfMemory => return error.OutOfMemory,
+                    error.DuplicateKey => return ev.fail("eval_conflict_error", acc.node.rules[0].location, "object keys must be unique", .{}),
+                };
+                return .{ .object = object };
+            }
             var doc: ?Value = null;
             for (acc.entries.items, acc.kinds.items) |entry, kind| {
                 doc = try insertEntry(ev, doc, entry, kind, acc.node);

@@ -1,0 +1,11 @@
+//! Test root for the crypto family: `scripts/zig test zig/test_crypto.zig`
+//! (relative imports may not leave a test root's directory, so roots live in zig/).
+test {
+    _ = @import("crypto/base64.zig");
+    _ = @import("crypto/der.zig");
+    _ = @import("crypto/pem.zig");
+    _ = @import("crypto/hash.zig");
+    _ = @import("crypto/rsa.zig");
+    _ = @import("crypto/p521.zig");
+    _ = @import("crypto/ecdsa.zig");
+}

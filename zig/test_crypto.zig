@@ -8,4 +8,5 @@ test {
     _ = @import("crypto/rsa.zig");
     _ = @import("crypto/p521.zig");
     _ = @import("crypto/ecdsa.zig");
+    _ = @import("crypto/keys.zig");
 }

@@ -22,4 +22,5 @@ test {
     _ = uri;
     _ = @import("misc/gobig.zig");
     _ = @import("misc/gotext.zig");
+    _ = @import("misc/semver.zig");
 }

@@ -6,4 +6,7 @@ test {
     _ = @import("time/zone.zig");
     _ = @import("time/tzif.zig");
     _ = @import("time/instant.zig");
+    _ = @import("time/env.zig");
+    _ = @import("time/tzdb.zig");
+    _ = @import("time/layout.zig");
 }

@@ -17,6 +17,8 @@ export interface OutputError {
   message: string;
   code?: string;
   location?: { file: string; row: number; col: number };
+  /** For parse errors: the source line of the error and the error's index in it. */
+  details?: { line: string; idx: number };
 }
 
 /** Errors that stop `sark eval`, printed in the output format (exit code 2, as OPA). */
@@ -42,5 +44,45 @@ function formatError(error: OutputError): string {
   if (error.code === undefined) return error.message;
   const loc = error.location;
   const prefix = loc === undefined ? "" : loc.file !== "" ? `${loc.file}:${loc.row}: ` : `${loc.row}:${loc.col}: `;
-  return `${prefix}${error.code}: ${error.message}`;
+  let text = `${prefix}${error.code}: ${error.message}`;
+  if (error.details) {
+    // As OPA: the line without its leading tabs, and a caret under the error.
+    const line = error.details.line.replace(/^\t+/, "");
+    const indent = Math.max(error.details.idx - (error.details.line.length - line.length), 0);
+    text += `\n\t${line}\n\t${" ".repeat(indent)}^`;
+  }
+  return text;
+}
+
+/**
+ * OPA's details of a parse error at `row`:`col` of `source` (1-based; the column counts
+ * characters): the line holding the error and the error's byte index in it; for an error
+ * past the end (col 0), the last line with something on it.
+ */
+export function parseErrorDetails(source: string, row: number, col: number): { line: string; idx: number } {
+  const encoder = new TextEncoder();
+  let lineStart = 0;
+  for (let r = 1; r < row; r++) {
+    const nl = source.indexOf("\n", lineStart);
+    if (nl < 0) {
+      lineStart = source.length;
+      break;
+    }
+    lineStart = nl + 1;
+  }
+  const rest = source.slice(lineStart);
+  const before = col > 1 ? Array.from(rest).slice(0, col - 1).join("") : "";
+  const bytes = encoder.encode(source);
+  let offset = encoder.encode(source.slice(0, lineStart)).length + encoder.encode(before).length + (col < 1 ? col - 1 : 0);
+  const newline = (b: number | undefined): boolean => b === 0x0a || b === 0x0d;
+  if (offset >= bytes.length) offset = bytes.length - 1;
+  if (offset < 0) offset = 0;
+  while (offset > 0 && [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d].includes(bytes[offset]!)) offset--;
+  let begin = offset;
+  while (begin > 0 && !newline(bytes[begin])) begin--;
+  if (newline(bytes[begin])) begin++;
+  let end = offset;
+  while (end < bytes.length && !newline(bytes[end])) end++;
+  if (begin > end) begin = end;
+  return { line: new TextDecoder().decode(bytes.subarray(begin, end)), idx: offset - begin };
 }

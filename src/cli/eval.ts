@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { NativeEngine } from "../engine/native.ts";
 import { NativeUnavailableError, RegoError, RegoEvalError, RegoParseError } from "../errors.ts";
 import type { EvalOptions } from "./args.ts";
-import { EvalFailure, type OutputError } from "./errors.ts";
+import { EvalFailure, type OutputError, parseErrorDetails } from "./errors.ts";
 import { compactJson, type JsonObject, JsonSyntaxError, parseJson, toPlain } from "./json.ts";
 import { type Loaded, loadPaths, systemMessage } from "./loader.ts";
 import { formatFailure, formatResult, parseRows } from "./output.ts";
@@ -68,19 +68,20 @@ function evaluate(engine: NativeEngine, options: EvalOptions, inputTerm: string 
   const loaded = loadPaths(options.data);
   if (loaded.errors.length > 0) throw new EvalFailure(withParseErrors(loaded));
 
+  const sources: Sources = (file) => (file === "" ? options.query : loaded.modules[file]);
   if (loaded.data.size > 0) engine.setData("", plainData(loaded.data, io));
   try {
     if (Object.keys(loaded.modules).length > 0) engine.addPolicies(loaded.modules);
   } catch (err) {
     if (err instanceof RegoParseError) throw new EvalFailure(allParseErrors(loaded));
-    throw failure(err);
+    throw failure(err, sources);
   }
 
   let prepared;
   try {
     prepared = engine.prepare(options.query);
   } catch (err) {
-    throw failure(err);
+    throw failure(err, sources);
   }
   try {
     return prepared.evaluateRaw(undefined, {
@@ -88,20 +89,27 @@ function evaluate(engine: NativeEngine, options: EvalOptions, inputTerm: string 
       ...(inputTerm !== undefined ? { inputTerm } : {}),
     });
   } catch (err) {
-    throw failure(err);
+    throw failure(err, sources);
   } finally {
     prepared.close();
   }
 }
 
+/** Source text by module id ("" for the query), to show the line of a parse error. */
+type Sources = (file: string) => string | undefined;
+
 /** A Rego error as OPA's output entries; anything else is rethrown. */
-function failure(err: unknown): EvalFailure {
+function failure(err: unknown, sources: Sources): EvalFailure {
   if (err instanceof RegoError) {
-    const errors: OutputError[] = err.errors.map((e) => ({
-      message: e.message,
-      code: e.code,
-      ...(e.location ? { location: e.location } : {}),
-    }));
+    const errors: OutputError[] = err.errors.map((e) => {
+      const source = e.location && e.code === "rego_parse_error" ? sources(e.location.file) : undefined;
+      return {
+        message: e.message,
+        code: e.code,
+        ...(e.location ? { location: e.location } : {}),
+        ...(e.location && source !== undefined ? { details: parseErrorDetails(source, e.location.row, e.location.col) } : {}),
+      };
+    });
     return new EvalFailure(errors.length > 0 ? errors : [{ message: err.message, code: err.code }]);
   }
   if (err instanceof RegoEvalError) {
@@ -130,7 +138,7 @@ function allParseErrors(loaded: Loaded): OutputError[] {
       scratch.addPolicy(id, source);
     } catch (err) {
       if (err instanceof RegoParseError) {
-        for (const e of failure(err).errors) errors.push({ ...e, order: loaded.order.indexOf(id) });
+        for (const e of failure(err, (file) => loaded.modules[file]).errors) errors.push({ ...e, order: loaded.order.indexOf(id) });
       }
     } finally {
       scratch.close();

@@ -126,6 +126,9 @@ export function formatFailure(errors: readonly OutputError[], format: Format): {
       const { file, row, col } = error.location;
       entry.set("location", new Map<string, JsonValue>([["file", file], ["row", new JsonNumber(String(row))], ["col", new JsonNumber(String(col))]]));
     }
+    if (error.details !== undefined) {
+      entry.set("details", new Map<string, JsonValue>([["line", error.details.line], ["idx", new JsonNumber(String(error.details.idx))]]));
+    }
     return entry;
   });
   return { stdout: indentJson(new Map([["errors", list]])) + "\n", stderr: "" };

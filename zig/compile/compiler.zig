@@ -222,8 +222,138 @@ pub const Compiler = struct {
             }
             node.rules = rules;
             node.default_rule = default_rule;
+            node.rule_index = try c.buildRuleIndex(rules);
         }
         for (build.children.values()) |child| try c.compileNode(child);
+    }
+
+    /// Indexes a node's rules on the input path most of them compare with a constant.
+    fn buildRuleIndex(c: *Compiler, rules: []const *const ir.Rule) Error!?*const ir.RuleIndex {
+        const min_rules = 4;
+        if (rules.len < min_rules or rules[0].kind == .function) return null;
+        // Each rule's first usable condition: (path, constant).
+        const conditions = try c.arena.alloc(?Condition, rules.len);
+        for (rules, 0..) |rule, i| conditions[i] = if (rule.is_default or rule.else_rule != null) null else firstCondition(rule.body);
+        // The path used by the most rules.
+        var best: ?[]const ir.Term = null;
+        var best_count: usize = 0;
+        for (conditions) |candidate| {
+            const cond = candidate orelse continue;
+            var count: usize = 0;
+            for (conditions) |other| {
+                if (other) |o| if (pathsEqualTerms(o.path, cond.path)) {
+                    count += 1;
+                };
+            }
+            if (count > best_count) {
+                best = cond.path;
+                best_count = count;
+            }
+        }
+        const path = best orelse return null;
+        if (best_count < min_rules / 2) return null;
+        var keys: std.ArrayList(Value) = .empty;
+        var unconditioned: std.ArrayList(u32) = .empty;
+        for (rules, 0..) |rule, i| {
+            if (rule.is_default) continue;
+            const cond = conditionOn(rule, path) orelse {
+                try unconditioned.append(c.arena, @intCast(i));
+                continue;
+            };
+            try keys.append(c.arena, cond);
+        }
+        const sorted = try order.setFromUnsorted(c.arena, keys.items);
+        const buckets = try c.arena.alloc(ir.RuleIndex.Bucket, sorted.items.len);
+        for (sorted.items, 0..) |key, b| {
+            var members: std.ArrayList(u32) = .empty;
+            for (rules, 0..) |rule, i| {
+                if (rule.is_default) continue;
+                const cond = conditionOn(rule, path) orelse continue;
+                if (order.equal(cond, key)) try members.append(c.arena, @intCast(i));
+            }
+            buckets[b] = .{ .key = key, .rules = members.items };
+        }
+        const path_values = try c.arena.alloc(Value, path.len);
+        for (path, 0..) |p, i| path_values[i] = p.value;
+        const index = try c.arena.create(ir.RuleIndex);
+        index.* = .{ .path = path_values, .buckets = buckets, .unconditioned = unconditioned.items };
+        return index;
+    }
+
+    const Condition = struct { path: []const ir.Term, value: Value };
+
+    /// The constant a rule's body requires `input.<path>` to equal, if any (first such expression).
+    fn conditionOn(rule: *const ir.Rule, path: []const ir.Term) ?Value {
+        if (rule.else_rule != null) return null;
+        for (rule.body) |expr| {
+            const cond = exprCondition(expr) orelse continue;
+            if (pathsEqualTerms(cond.path, path)) return cond.value;
+        }
+        return null;
+    }
+
+    fn firstCondition(body: ir.Body) ?Condition {
+        for (body) |expr| if (exprCondition(expr)) |cond| return cond;
+        return null;
+    }
+
+    /// `input.a.b == "c"`, `"c" == input.a.b`, `input.a.b = "c"` (not negated, no `with`).
+    fn exprCondition(expr: ir.Expr) ?Condition {
+        if (expr.negated or expr.with.len > 0) return null;
+        var lhs: ir.Term = undefined;
+        var rhs: ir.Term = undefined;
+        switch (expr.kind) {
+            .unify => |u| {
+                lhs = u.a;
+                rhs = u.b;
+            },
+            .term => |t| {
+                const call = switch (t) {
+                    .call => |call| call,
+                    else => return null,
+                };
+                const b = switch (call.target) {
+                    .builtin => |b| b,
+                    else => return null,
+                };
+                if (!std.mem.eql(u8, b.name, "equal") or call.args.len != 2) return null;
+                lhs = call.args[0];
+                rhs = call.args[1];
+            },
+            else => return null,
+        }
+        if (inputPath(lhs)) |path| if (scalarConstant(rhs)) |v| return .{ .path = path, .value = v };
+        if (inputPath(rhs)) |path| if (scalarConstant(lhs)) |v| return .{ .path = path, .value = v };
+        return null;
+    }
+
+    fn inputPath(t: ir.Term) ?[]const ir.Term {
+        const ref = switch (t) {
+            .ref => |r| r,
+            else => return null,
+        };
+        if (ref.head != .input or ref.path.len == 0) return null;
+        for (ref.path) |p| {
+            if (p != .value or p.value != .string) return null;
+        }
+        return ref.path;
+    }
+
+    fn scalarConstant(t: ir.Term) ?Value {
+        const v = switch (t) {
+            .value => |v| v,
+            else => return null,
+        };
+        return switch (v) {
+            .null, .boolean, .number, .string => v,
+            else => null,
+        };
+    }
+
+    fn pathsEqualTerms(a: []const ir.Term, b: []const ir.Term) bool {
+        if (a.len != b.len) return false;
+        for (a, b) |x, y| if (!std.mem.eql(u8, x.value.string, y.value.string)) return false;
+        return true;
     }
 
     fn compileRule(c: *Compiler, source: RuleSource) Error!*const ir.Rule {

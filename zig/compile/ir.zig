@@ -184,6 +184,8 @@ pub const Node = struct {
     function_arity: ?u32 = null,
     /// Rules defined at this node (known before bodies are compiled; `rules` is filled later).
     has_rules: bool = false,
+    /// Selects the rules whose `input.path == constant` condition can hold (OPA's rule index).
+    rule_index: ?*const RuleIndex = null,
 
     pub fn child(node: *const Node, key: []const u8) ?*Node {
         // Children are sorted by key.
@@ -213,4 +215,18 @@ pub const Query = struct {
     bindings: []const Binding,
 
     pub const Binding = struct { name: []const u8, local: Local };
+};
+
+/// For a node with many rules that test the same input path against constants
+/// (`allow if input.action == "read"`): the rules to try for a value of that path.
+/// Rules not in any bucket and not in `unconditioned` cannot match any value.
+pub const RuleIndex = struct {
+    /// The indexed path under `input` (constant string keys).
+    path: []const Value,
+    /// Sorted by key (OPA's order); each holds indices into `Node.rules`.
+    buckets: []const Bucket,
+    /// Rules without a condition on `path`: always tried.
+    unconditioned: []const u32,
+
+    pub const Bucket = struct { key: Value, rules: []const u32 };
 };

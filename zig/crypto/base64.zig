@@ -15,10 +15,24 @@ pub const Decoded = union(enum) {
 
 /// Go's `base64.StdEncoding.DecodeString` / `base64.URLEncoding.DecodeString`.
 pub fn decode(allocator: Allocator, text: []const u8, alphabet: Alphabet) Allocator.Error!Decoded {
+    return decodePadding(allocator, text, alphabet, true);
+}
+
+/// Go's Raw encodings when `padded` is false: no '=' allowed, a final
+/// partial quantum of 2 or 3 symbols accepted.
+pub fn decodePadding(allocator: Allocator, text: []const u8, alphabet: Alphabet, padded: bool) Allocator.Error!Decoded {
     return switch (alphabet) {
-        .standard => decodeWith(allocator, text, comptime decodeMap(std.base64.standard_alphabet_chars)),
-        .url => decodeWith(allocator, text, comptime decodeMap(std.base64.url_safe_alphabet_chars)),
+        .standard => decodeWith(allocator, text, comptime decodeMap(std.base64.standard_alphabet_chars), padded),
+        .url => decodeWith(allocator, text, comptime decodeMap(std.base64.url_safe_alphabet_chars), padded),
     };
+}
+
+/// jwx's base64 decoding of JWK members: the encoding is guessed from the
+/// text (padded if it ends in '=', standard if it has '+' or '/').
+pub fn decodeGuessing(allocator: Allocator, text: []const u8) Allocator.Error!Decoded {
+    const padded = std.mem.endsWith(u8, text, "=");
+    const alphabet: Alphabet = if (std.mem.indexOfAny(u8, text, "+/") != null) .standard else .url;
+    return decodePadding(allocator, text, alphabet, padded);
 }
 
 /// OPA's base64url.decode (and thus JWT segment decoding): unpadded input
@@ -62,7 +76,7 @@ fn decodeMap(comptime alphabet: [64]u8) [256]u8 {
     return map;
 }
 
-fn decodeWith(allocator: Allocator, text: []const u8, comptime map: [256]u8) Allocator.Error!Decoded {
+fn decodeWith(allocator: Allocator, text: []const u8, comptime map: [256]u8, padded: bool) Allocator.Error!Decoded {
     const out = try allocator.alloc(u8, (text.len / 4 + 1) * 3);
     var n: usize = 0;
     var si: usize = 0;
@@ -73,7 +87,8 @@ fn decodeWith(allocator: Allocator, text: []const u8, comptime map: [256]u8) All
         while (count < 4) {
             if (si == text.len) {
                 if (count == 0) break :quantum;
-                return .{ .corrupt = si - count };
+                if (count == 1 or padded) return .{ .corrupt = si - count };
+                break;
             }
             const c = text[si];
             si += 1;
@@ -83,7 +98,7 @@ fn decodeWith(allocator: Allocator, text: []const u8, comptime map: [256]u8) All
                 continue;
             }
             if (c == '\n' or c == '\r') continue;
-            if (c != '=' or count < 2) return .{ .corrupt = si - 1 };
+            if (c != '=' or count < 2 or !padded) return .{ .corrupt = si - 1 };
             // Padding: "==" after two symbols, "=" after three, then only newlines.
             if (count == 2) {
                 si = skipNewlines(text, si);
@@ -119,6 +134,9 @@ test "decodes like Go's StdEncoding" {
     try testing.expectEqual(@as(usize, 0), (try decode(a, "aGV", .standard)).corrupt);
     try testing.expectEqual(@as(usize, 1), (try decode(a, "a*", .standard)).corrupt);
     try testing.expectEqualStrings("", (try decode(a, "", .standard)).ok);
+    try testing.expectEqualStrings("hello", (try decodePadding(a, "aGVsbG8", .standard, false)).ok);
+    try testing.expectEqual(@as(usize, 7), (try decodePadding(a, "aGVsbG8=", .standard, false)).corrupt);
+    try testing.expectEqualStrings("\xfb\xff", (try decodeGuessing(a, "-_8")).ok);
 }
 
 test "OPA's base64url pads before decoding" {

@@ -246,6 +246,7 @@ pub const oids = struct {
     pub const ec_public_key = "\x2a\x86\x48\xce\x3d\x02\x01";
     pub const ed25519 = "\x2b\x65\x70";
     pub const x25519 = "\x2b\x65\x6e";
+    pub const dsa = "\x2a\x86\x48\xce\x38\x04\x01";
     pub const p224 = "\x2b\x81\x04\x00\x21";
     pub const p256 = "\x2a\x86\x48\xce\x3d\x03\x01\x07";
     pub const p384 = "\x2b\x81\x04\x00\x22";

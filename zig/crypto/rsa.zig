@@ -46,6 +46,11 @@ pub const PrivateKey = struct {
     d: []const u8,
     /// Big-endian primes (two for ordinary keys).
     primes: []const []const u8,
+    /// CRT values as the key encoding gave them (empty when absent); kept
+    /// for output only, signing uses `d`.
+    dp: []const u8 = "",
+    dq: []const u8 = "",
+    qinv: []const u8 = "",
 };
 
 pub fn bitLength(magnitude: []const u8) usize {

@@ -994,6 +994,36 @@ pub const Eval = struct {
         return own;
     }
 
+    /// The rules of an indexed node worth trying for this input, or null to try them all.
+    fn indexedCandidates(ev: *Eval, node: *const ir.Node) Error!?std.DynamicBitSetUnmanaged {
+        const index = node.rule_index orelse return null;
+        // `with input as ...` replaces input: look it up the general way.
+        for (ev.overrides.items) |o| if (o.target == .input) return null;
+        var candidates = try std.DynamicBitSetUnmanaged.initEmpty(ev.arena, node.rules.len);
+        for (index.unconditioned) |i| candidates.set(i);
+        var v: ?Value = ev.input;
+        for (index.path) |key| {
+            v = lookup(v orelse break, key);
+        }
+        if (v) |value| {
+            // Binary search among the buckets (sorted in OPA's order).
+            var lo: usize = 0;
+            var hi: usize = index.buckets.len;
+            while (lo < hi) {
+                const mid = lo + (hi - lo) / 2;
+                switch (order.compare(index.buckets[mid].key, value)) {
+                    .eq => {
+                        for (index.buckets[mid].rules) |i| candidates.set(i);
+                        break;
+                    },
+                    .lt => lo = mid + 1,
+                    .gt => hi = mid,
+                }
+            }
+        }
+        return candidates;
+    }
+
     /// Objects merge key by key; anything else must be equal.
     fn mergeDocuments(ev: *Eval, a: Value, b: Value, location: ir.Location) Error!Value {
         if (a == .object and b == .object) {
@@ -1017,7 +1047,14 @@ pub const Eval = struct {
     fn computeOwnRules(ev: *Eval, node: *const ir.Node) Error!?Value {
         const first = node.rules[0];
         var acc: RuleAccumulator = .{ .node = node };
-        for (node.rules) |rule| {
+        if (try ev.indexedCandidates(node)) |candidates| {
+            // Only the rules whose indexed condition can hold, in their original order.
+            for (node.rules, 0..) |rule, i| {
+                if (rule.is_default) continue;
+                if (!candidates.isSet(i)) continue;
+                try ev.evalRuleChain(rule, &acc);
+            }
+        } else for (node.rules) |rule| {
             if (rule.is_default) continue;
             try ev.evalRuleChain(rule, &acc);
         }

@@ -21,6 +21,7 @@ export {
   SarkError,
 } from "./errors.ts";
 export {
+  type EngineOptions,
   type EvaluateOptions,
   type ExpressionValue,
   NativeEngine,

@@ -134,3 +134,32 @@ test("engine: big numbers stay exact in raw results", () => {
   q.close();
   e.close();
 });
+
+test("engine: many rules on one input path (rule index) give the same answers as without it", () => {
+  const e = new NativeEngine();
+  const rules: string[] = [];
+  for (let i = 0; i < 50; i++) rules.push(`allow if { input.action == "act${i}"; input.user == "u${i}" }`);
+  rules.push(`allow if input.admin`);
+  rules.push(`allow if { input.action == 7.0; input.user == "seven" }`);
+  e.addPolicy("big.rego", `package big\ndefault allow := false\n${rules.join("\n")}\n`);
+  const q = e.prepare("data.big.allow");
+  const decide = (input: unknown) => q.evaluate(input)[0]?.expressions[0]?.value;
+  assert.equal(decide({ action: "act25", user: "u25" }), true);
+  assert.equal(decide({ action: "act25", user: "u26" }), false);
+  assert.equal(decide({ admin: true }), true);
+  assert.equal(decide({ action: 7, user: "seven" }), true); // 7 == 7.0, as OPA compares numbers
+  assert.equal(decide({}), false);
+  assert.equal(decide(undefined), false);
+  assert.equal(e.evaluate("data.big.allow with input as {\"action\": \"act3\", \"user\": \"u3\"}")[0]?.expressions[0]?.value, true);
+  q.close();
+  e.close();
+});
+
+test("engine: print goes to the host's sink, one line per call; undefined prints as <undefined>", () => {
+  const lines: string[] = [];
+  const e = new NativeEngine({ print: (line) => lines.push(line) });
+  e.addPolicy("p.rego", 'package p\nallow if {\n\tprint("user", input.user, input.missing)\n\tinput.user == "alice"\n}');
+  assert.equal(e.evaluate("data.p.allow", { user: "alice" })[0]?.expressions[0]?.value, true);
+  assert.deepEqual(lines, ["user alice <undefined>"]);
+  e.close();
+});

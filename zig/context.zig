@@ -21,6 +21,8 @@ pub const Context = struct {
     error_detail: std.ArrayList(u8) = .empty,
     /// Status of the last failure recorded by `fail`, for helpers that return `error.Reported`.
     last_status: Status = .ok,
+    /// Output of `print` during the last evaluation that asked for it to be captured.
+    prints: std.ArrayList(u8) = .empty,
 
     pub fn init(gpa: std.mem.Allocator) Context {
         return .{ .gpa = gpa, .scratch = .init(gpa) };
@@ -30,6 +32,7 @@ pub const Context = struct {
         self.scratch.deinit();
         self.pending.deinit(self.gpa);
         self.error_detail.deinit(self.gpa);
+        self.prints.deinit(self.gpa);
         self.* = undefined;
     }
 

@@ -490,3 +490,40 @@ test "engine: policies, data and a prepared query" {
     defer std.testing.allocator.free(out2);
     try std.testing.expectEqualStrings("[{\"expressions\":[{\"value\":true,\"text\":\"x := data.gateway.roles\",\"location\":{\"row\":1,\"col\":1}}],\"bindings\":{\"x\":[\"a\",\"b\"]}}]", out2);
 }
+
+test "engine: several threads evaluate one prepared query at once" {
+    const gpa = std.heap.smp_allocator;
+    const engine = try Engine.create(gpa);
+    defer engine.destroy();
+    var setup_arena: std.heap.ArenaAllocator = .init(gpa);
+    defer setup_arena.deinit();
+    var report: Report = .{};
+    try engine.addPolicy("t.rego",
+        \\package t
+        \\double := [y | some x in input.xs; y := x * 2]
+    , &report, setup_arena.allocator());
+    const query = try PreparedQuery.create(engine, "data.t.double", &report, setup_arena.allocator());
+    defer query.destroy();
+
+    const Worker = struct {
+        fn run(q: *PreparedQuery, failures: *std.atomic.Value(u32)) void {
+            var arena: std.heap.ArenaAllocator = .init(std.heap.smp_allocator);
+            defer arena.deinit();
+            var i: u32 = 0;
+            while (i < 2000) : (i += 1) {
+                _ = arena.reset(.retain_capacity);
+                const a = arena.allocator();
+                const input = json.parse(a, "{\"xs\":[1,2,3]}") catch return failures.store(1, .monotonic);
+                var out: std.Io.Writer.Allocating = .init(a);
+                var r: Report = .{};
+                q.evaluate(a, input, .{}, &r, &out.writer) catch return failures.store(1, .monotonic);
+                if (std.mem.indexOf(u8, out.written(), "\"value\":[2,4,6]") == null) failures.store(1, .monotonic);
+            }
+        }
+    };
+    var failures: std.atomic.Value(u32) = .init(0);
+    var threads: [4]std.Thread = undefined;
+    for (&threads) |*t| t.* = try std.Thread.spawn(.{}, Worker.run, .{ query, &failures });
+    for (threads) |t| t.join();
+    try std.testing.expectEqual(@as(u32, 0), failures.load(.monotonic));
+}

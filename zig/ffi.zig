@@ -65,10 +65,14 @@
 //!       Evaluates against `input` (JSON, or a Rego term with SARK_EVAL_INPUT_TERM) and writes the
 //!       result rows as JSON: `[{"expressions":[{"value","text","location":{"row","col"}}],
 //!       "bindings":{...}}]`, `[]` when undefined. flags: 1 = input given (else `input` is
-//!       undefined), 2 = strict builtin errors, 4 = input is Rego term text.
+//!       undefined), 2 = strict builtin errors, 4 = input is Rego term text, 8 = capture the
+//!       output of `print` (read it with `sark_prints`) instead of writing it to stderr.
 //!       Errors: `eval_error` with detail `{"code": OPA's code (eval_conflict_error,
 //!       eval_type_error, eval_builtin_error, ...), "message", "location"}`.
 //!   i32 sark_query_free(u32 query)
+//!   i32 sark_prints(u32 ctx, u8 *out, u32 out_cap, u32 *out_len)
+//!       What `print` wrote during the last evaluation on `ctx` that captured it (flag 8):
+//!       one line per call, UTF-8.
 //!   i32 sark_cache_new(u32 *out_handle)        i32 sark_cache_free(u32 cache)
 const std = @import("std");
 const build_options = @import("build_options");
@@ -96,6 +100,7 @@ var queries: handles.Table(PreparedQuery, 16384) = .{};
 pub const eval_flag_input: u32 = 1;
 pub const eval_flag_strict: u32 = 2;
 pub const eval_flag_input_term: u32 = 4;
+pub const eval_flag_capture_print: u32 = 8;
 var caches: handles.Table(Cache, 1024) = .{};
 
 pub export fn sark_abi_version() callconv(.c) i32 {
@@ -319,9 +324,12 @@ pub export fn sark_query_eval(
     }
     var stderr_buffer: [256]u8 = undefined;
     var stderr = std.fs.File.stderr().writer(&stderr_buffer);
+    ctx.prints.clearRetainingCapacity();
+    var captured: std.Io.Writer.Allocating = .fromArrayList(ctx.gpa, &ctx.prints);
+    defer ctx.prints = captured.toArrayList();
     const options: PreparedQuery.EvalOptions = .{
         .strict_builtin_errors = flags & eval_flag_strict != 0,
-        .print_sink = &stderr.interface,
+        .print_sink = if (flags & eval_flag_capture_print != 0) &captured.writer else &stderr.interface,
     };
     const len_ptr = out_len orelse return ctx.fail(.invalid_argument, "null out_len", .{}).code();
     if (out) |dest| {
@@ -347,6 +355,11 @@ pub export fn sark_query_eval(
     ctx.has_pending = true;
     len_ptr.* = @intCast(ctx.pending.items.len);
     return Status.buffer_too_small.code();
+}
+
+pub export fn sark_prints(handle: u32, out: ?[*]u8, out_cap: u32, out_len: ?*u32) callconv(.c) i32 {
+    const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
+    return copyOut(ctx.prints.items, out, out_cap, out_len);
 }
 
 pub export fn sark_query_free(query_handle: u32) callconv(.c) i32 {

@@ -9,4 +9,6 @@ test {
     _ = @import("crypto/p521.zig");
     _ = @import("crypto/ecdsa.zig");
     _ = @import("crypto/keys.zig");
+    _ = @import("crypto/x509.zig");
+    _ = @import("crypto/jwk.zig");
 }

@@ -9,4 +9,7 @@ test {
     _ = @import("time/env.zig");
     _ = @import("time/tzdb.zig");
     _ = @import("time/layout.zig");
+    _ = @import("time/quote.zig");
+    _ = @import("time/format.zig");
+    _ = @import("time/parse.zig");
 }

@@ -3,7 +3,7 @@
  * native engine, and prints the result as `opa eval --format ...` would.
  */
 import { readFileSync } from "node:fs";
-import { NativeEngine } from "../engine/native.ts";
+import { NativeEngine, type PreparedQuery } from "../engine/native.ts";
 import { NativeUnavailableError, RegoError, RegoEvalError, RegoParseError } from "../errors.ts";
 import type { EvalOptions } from "./args.ts";
 import { EvalFailure, type OutputError, parseErrorDetails } from "./errors.ts";
@@ -77,7 +77,7 @@ function evaluate(engine: NativeEngine, options: EvalOptions, inputTerm: string 
     throw failure(err, sources);
   }
 
-  let prepared;
+  let prepared: PreparedQuery;
   try {
     prepared = engine.prepare(options.query);
   } catch (err) {
@@ -148,17 +148,18 @@ function allParseErrors(loaded: Loaded): OutputError[] {
   return errors.map(({ order: _, ...e }) => e);
 }
 
-/** With files that fail to load, OPA also reports the modules that fail to parse (it parses while loading). */
+/** With files that fail to load, OPA also reports the modules that fail to parse (it parses while loading), in load order. */
 function withParseErrors(loaded: Loaded): OutputError[] {
-  if (Object.keys(loaded.modules).length === 0) return loaded.errors;
-  const parse = allParseErrors(loaded);
-  if (parse.length === 0) return loaded.errors;
-  const fileOf = (e: OutputError): string => e.location?.file ?? e.message.slice(0, Math.max(0, e.message.indexOf(": ")));
-  const orderOf = (e: OutputError): number => {
-    const at = loaded.order.indexOf(fileOf(e));
+  const all: Array<{ file: string; error: OutputError }> = [...loaded.errors];
+  if (Object.keys(loaded.modules).length > 0) {
+    for (const error of allParseErrors(loaded)) all.push({ file: error.location?.file ?? "", error });
+  }
+  const orderOf = (file: string): number => {
+    const at = loaded.order.indexOf(file);
     return at < 0 ? Number.MAX_SAFE_INTEGER : at;
   };
-  return [...loaded.errors, ...parse].map((e, i) => ({ e, i })).sort((a, b) => orderOf(a.e) - orderOf(b.e) || a.i - b.i).map(({ e }) => e);
+  // A stable sort: errors of one file keep their order.
+  return all.sort((a, b) => orderOf(a.file) - orderOf(b.file)).map(({ error }) => error);
 }
 
 /** The merged data as a value `setData` serializes with every number as written, where the runtime allows. */

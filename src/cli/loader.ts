@@ -19,7 +19,13 @@ export interface Loaded {
   /** The merged base document. */
   data: JsonObject;
   /** Files that could not be read, parsed or merged; with these OPA stops before compiling. */
-  errors: OutputError[];
+  errors: LoadError[];
+}
+
+export interface LoadError {
+  /** The path the error is about, to sort errors in load order. */
+  file: string;
+  error: OutputError;
 }
 
 export function loadPaths(paths: readonly string[]): Loaded {
@@ -29,7 +35,8 @@ export function loadPaths(paths: readonly string[]): Loaded {
     try {
       isDirectory = statSync(path).isDirectory();
     } catch (err) {
-      loaded.errors.push({ message: `stat ${path}: ${systemMessage(err)}` });
+      loaded.order.push(path);
+      fail(loaded, path, `stat ${path}: ${systemMessage(err)}`);
       continue;
     }
     if (isDirectory) walk(path, path, loaded);
@@ -56,7 +63,8 @@ function walk(root: string, dir: string, loaded: Loaded): void {
   try {
     names = readdirSync(dir).sort(compareCodePoints);
   } catch (err) {
-    loaded.errors.push({ message: `open ${dir}: ${systemMessage(err)}` });
+    loaded.order.push(dir);
+    fail(loaded, dir, `open ${dir}: ${systemMessage(err)}`);
     return;
   }
   for (const name of names) {
@@ -84,7 +92,7 @@ function loadFile(path: string, mount: string[], loaded: Loaded): void {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    loaded.errors.push({ message: `open ${path}: ${systemMessage(err)}` });
+    fail(loaded, path, `open ${path}: ${systemMessage(err)}`);
     return;
   }
   const ext = extname(path);
@@ -93,7 +101,7 @@ function loadFile(path: string, mount: string[], loaded: Loaded): void {
     return;
   }
   if (ext === ".yaml" || ext === ".yml") {
-    loaded.errors.push({ message: `${path}: YAML data files are not supported by sark (use JSON)` });
+    fail(loaded, path, `${path}: YAML data files are not supported by sark (use JSON)`);
     return;
   }
   let doc: JsonValue;
@@ -101,19 +109,23 @@ function loadFile(path: string, mount: string[], loaded: Loaded): void {
     doc = parseJson(text);
   } catch (err) {
     if (!(err instanceof JsonSyntaxError)) throw err;
-    loaded.errors.push({ message: `${path}: ${err.message}` });
+    fail(loaded, path, `${path}: ${err.message}`);
     return;
   }
   for (let i = mount.length - 1; i >= 0; i--) doc = new Map([[mount[i]!, doc]]);
   if (!isObject(doc)) {
-    loaded.errors.push({ message: `${path}: document must be of type object` });
+    fail(loaded, path, `${path}: document must be of type object`);
     return;
   }
   if (conflicts(loaded.data, doc)) {
-    loaded.errors.push({ message: `${path}: merge error` });
+    fail(loaded, path, `${path}: merge error`);
     return;
   }
   merge(loaded.data, doc);
+}
+
+function fail(loaded: Loaded, file: string, message: string): void {
+  loaded.errors.push({ file, error: { message } });
 }
 
 /** True when merging `b` into `a` would overwrite something: a shared key whose values are not both objects. */

@@ -23,6 +23,14 @@ export interface ResultRow {
 /** Every solution; empty when the query is undefined. */
 export type QueryResult = ResultRow[];
 
+export interface EngineOptions {
+  /**
+   * Receives each line written by Rego's `print` (without its newline). Without it, `print`
+   * writes to stderr.
+   */
+  print?: (line: string) => void;
+}
+
 export interface EvaluateOptions {
   /** Builtin errors abort the evaluation (OPA's strict-builtin-errors) instead of making the expression undefined. */
   strictBuiltinErrors?: boolean;
@@ -34,13 +42,15 @@ const finalizer = new FinalizationRegistry<() => void>((release) => release());
 
 export class NativeEngine {
   readonly #library: NativeLibrary;
+  readonly #print: ((line: string) => void) | undefined;
   #handle: number;
 
   /** Throws `NativeUnavailableError` when the native library is not loaded. */
-  constructor() {
+  constructor(options: EngineOptions = {}) {
     const { info, library } = loadNative();
     if (!library) throw new NativeUnavailableError(info.error ?? "unknown reason");
     this.#library = library;
+    this.#print = options.print;
     this.#handle = library.engineNew();
     const handle = this.#handle;
     finalizer.register(this, () => library.engineFree(handle), this);
@@ -71,7 +81,7 @@ export class NativeEngine {
 
   /** Compiles a query once, to evaluate it many times. */
   prepare(query: string): PreparedQuery {
-    return new PreparedQuery(this.#library, this.#library.prepare(this.#live(), query));
+    return new PreparedQuery(this.#library, this.#library.prepare(this.#live(), query), this.#print);
   }
 
   /** Prepares, evaluates and frees a query: for one-off use. */
@@ -99,11 +109,13 @@ export class NativeEngine {
 
 export class PreparedQuery {
   readonly #library: NativeLibrary;
+  readonly #print: ((line: string) => void) | undefined;
   #handle: number;
 
-  constructor(library: NativeLibrary, handle: number) {
+  constructor(library: NativeLibrary, handle: number, print?: (line: string) => void) {
     this.#library = library;
     this.#handle = handle;
+    this.#print = print;
     finalizer.register(this, () => library.queryFree(handle), this);
   }
 
@@ -124,7 +136,13 @@ export class PreparedQuery {
       text = JSON.stringify(input);
     }
     if (options.strictBuiltinErrors) flags |= EvalFlags.strictBuiltinErrors;
-    return this.#library.evaluate(this.#handle, text, flags);
+    if (this.#print === undefined) return this.#library.evaluate(this.#handle, text, flags);
+    try {
+      return this.#library.evaluate(this.#handle, text, flags | EvalFlags.capturePrint);
+    } finally {
+      const printed = this.#library.prints();
+      if (printed.length > 0) for (const line of printed.replace(/\n$/, "").split("\n")) this.#print(line);
+    }
   }
 
   close(): void {

@@ -28,6 +28,7 @@ export const symbols = {
   sark_query_prepare: ["u32", "u32", "buffer", "u32", "buffer"],
   sark_query_eval: ["u32", "u32", "buffer", "u32", "u32", "buffer", "u32", "buffer"],
   sark_query_free: ["u32"],
+  sark_prints: ["u32", "buffer", "u32", "buffer"],
   sark_cache_new: ["buffer"],
   sark_cache_free: ["u32"],
 } as const satisfies Record<string, readonly ParamKind[]>;
@@ -64,4 +65,5 @@ export const EvalFlags = {
   input: 1,
   strictBuiltinErrors: 2,
   inputTerm: 4,
+  capturePrint: 8,
 } as const;

@@ -120,6 +120,11 @@ export class NativeLibrary {
     );
   }
 
+  /** What `print` wrote during the last evaluation that captured it. */
+  prints(): string {
+    return decoder.decode(this.#output((out, cap, len) => this.symbols.sark_prints(this.context, out, cap, len), false));
+  }
+
   #newHandle(call: (out: Uint32Array) => number): number {
     const handle = new Uint32Array(1);
     this.#check(call(handle));

@@ -490,7 +490,10 @@ pub const Eval = struct {
                 const object = try ev.buildObject(keys.items, values.items, .none);
                 return k.call(ev, .{ .object = object });
             },
-            .call => |call| return ev.evalCall(call, k),
+            .call => |call| {
+                if (call.target == .special and call.target.special == .print) return ev.evalPrint(call, k);
+                return ev.evalCall(call, k);
+            },
             .template => |parts| {
                 var out: std.ArrayList(u8) = .empty;
                 for (parts) |part| switch (part) {
@@ -1346,26 +1349,34 @@ pub const Eval = struct {
                 .member_2 => return k.call(ev, .{ .boolean = member(args[0], args[1]) }),
                 .member_3 => return k.call(ev, .{ .boolean = member3(args[0], args[1], args[2]) }),
                 .now_ns => return k.call(ev, .{ .number = .fromInt(ev.options.now_ns) }),
-                .print => {
-                    try ev.print(args);
-                    return k.call(ev, Value.true);
-                },
+                // Reached only through `with` replacements: print is evaluated by evalPrint.
+                .print => return k.call(ev, Value.true),
                 .walk => return ev.walk(args[0], k),
             },
         }
     }
 
-    fn print(ev: *Eval, args: []const Value) Error!void {
-        const sink = ev.options.print_sink orelse return;
-        for (args, 0..) |a, i| {
-            if (i > 0) sink.writeByte(' ') catch {};
-            switch (a) {
-                .string => |s| sink.writeAll(s) catch {},
-                else => json.serialize(ev.arena, a, sink) catch {},
+    /// `print(...)` never fails: each argument prints all its values (`<undefined>` for none),
+    /// strings as they are and other values as Rego text, as OPA's print does.
+    fn evalPrint(ev: *Eval, call: *const ir.Call, k: ValueCont) Error!void {
+        if (ev.options.print_sink) |sink| {
+            var line: std.ArrayList(u8) = .empty;
+            for (call.args, 0..) |arg, i| {
+                if (i > 0) try line.append(ev.arena, ' ');
+                var values: std.ArrayList(Value) = .empty;
+                const push: PushValue = .{ .list = &values };
+                try ev.evalTerm(arg, vcont(&push));
+                if (values.items.len == 0) try line.appendSlice(ev.arena, "<undefined>");
+                for (values.items, 0..) |v, j| {
+                    if (j > 0) try line.appendSlice(ev.arena, ", ");
+                    try ev.appendTemplateValue(&line, v);
+                }
             }
+            try line.append(ev.arena, '\n');
+            sink.writeAll(line.items) catch {};
+            sink.flush() catch {};
         }
-        sink.writeByte('\n') catch {};
-        sink.flush() catch {};
+        return k.call(ev, Value.true);
     }
 
     fn walk(ev: *Eval, root: Value, k: ValueCont) Error!void {

@@ -11,4 +11,6 @@ test {
     _ = @import("crypto/keys.zig");
     _ = @import("crypto/x509.zig");
     _ = @import("crypto/jwk.zig");
+    _ = @import("crypto/jws.zig");
+    _ = @import("crypto/fastjson.zig");
 }

@@ -12,4 +12,5 @@ test {
     _ = @import("time/quote.zig");
     _ = @import("time/format.zig");
     _ = @import("time/parse.zig");
+    _ = @import("time/duration.zig");
 }

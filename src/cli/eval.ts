@@ -66,14 +66,14 @@ export function evalCommand(options: EvalOptions, io: CommandIO): number {
 /** The raw result rows; every OPA-reported problem is thrown as an `EvalFailure`. */
 function evaluate(engine: NativeEngine, options: EvalOptions, inputTerm: string | undefined, io: CommandIO): string {
   const loaded = loadPaths(options.data);
-  if (loaded.errors.length > 0) throw new EvalFailure(withParseErrors(loaded));
+  if (loaded.errors.length > 0) throw new EvalFailure(loadFailures(loaded));
 
   const sources: Sources = (file) => (file === "" ? options.query : loaded.modules[file]);
   if (loaded.data.size > 0) engine.setData("", plainData(loaded.data, io));
   try {
     if (Object.keys(loaded.modules).length > 0) engine.addPolicies(loaded.modules);
   } catch (err) {
-    if (err instanceof RegoParseError) throw new EvalFailure(allParseErrors(loaded));
+    if (err instanceof RegoParseError) throw new EvalFailure(loadFailures(loaded));
     throw failure(err, sources);
   }
 
@@ -126,40 +126,29 @@ function stripPrefix(message: string, code: string): string {
 }
 
 /**
- * OPA reports a parse error for every module that does not parse, in load order; the engine
- * stops at the first. Each module is parsed on its own (compile errors, which need the others,
- * are ignored) to list them all.
+ * The errors of loading, as OPA lists them: in load order, with a parse error for every
+ * module that does not parse (OPA parses while loading; a module loaded twice is reported
+ * twice). The engine stops at the first parse error, so each module is parsed on its own
+ * here (compile errors, which need the other modules, are ignored).
  */
-function allParseErrors(loaded: Loaded): OutputError[] {
-  const errors: Array<OutputError & { order: number }> = [];
+function loadFailures(loaded: Loaded): OutputError[] {
+  const all: Array<{ at: number; error: OutputError }> = [...loaded.errors];
+  const parseErrors = new Map<string, OutputError[]>();
   for (const [id, source] of Object.entries(loaded.modules)) {
     const scratch = new NativeEngine();
     try {
       scratch.addPolicy(id, source);
     } catch (err) {
-      if (err instanceof RegoParseError) {
-        for (const e of failure(err, (file) => loaded.modules[file]).errors) errors.push({ ...e, order: loaded.order.indexOf(id) });
-      }
+      if (err instanceof RegoParseError) parseErrors.set(id, [...failure(err, (file) => loaded.modules[file]).errors]);
     } finally {
       scratch.close();
     }
   }
-  errors.sort((a, b) => a.order - b.order);
-  return errors.map(({ order: _, ...e }) => e);
-}
-
-/** With files that fail to load, OPA also reports the modules that fail to parse (it parses while loading), in load order. */
-function withParseErrors(loaded: Loaded): OutputError[] {
-  const all: Array<{ file: string; error: OutputError }> = [...loaded.errors];
-  if (Object.keys(loaded.modules).length > 0) {
-    for (const error of allParseErrors(loaded)) all.push({ file: error.location?.file ?? "", error });
-  }
-  const orderOf = (file: string): number => {
-    const at = loaded.order.indexOf(file);
-    return at < 0 ? Number.MAX_SAFE_INTEGER : at;
-  };
-  // A stable sort: errors of one file keep their order.
-  return all.sort((a, b) => orderOf(a.file) - orderOf(b.file)).map(({ error }) => error);
+  loaded.order.forEach((file, at) => {
+    for (const error of parseErrors.get(file) ?? []) all.push({ at, error });
+  });
+  // A stable sort: the errors of one file keep their order.
+  return all.sort((a, b) => a.at - b.at).map(({ error }) => error);
 }
 
 /** The merged data as a value `setData` serializes with every number as written, where the runtime allows. */

@@ -14,7 +14,7 @@ import { compareCodePoints, isObject, type JsonObject, JsonSyntaxError, type Jso
 export interface Loaded {
   /** Module id (path) to source. */
   modules: Record<string, string>;
-  /** Every loaded file in load order, to report errors in OPA's order. */
+  /** Every file (or path given) in load order, once per time it is loaded, to report errors in OPA's order. */
   order: string[];
   /** The merged base document. */
   data: JsonObject;
@@ -23,8 +23,8 @@ export interface Loaded {
 }
 
 export interface LoadError {
-  /** The path the error is about, to sort errors in load order. */
-  file: string;
+  /** The index in `order` of the file the error is about. */
+  at: number;
   error: OutputError;
 }
 
@@ -36,7 +36,7 @@ export function loadPaths(paths: readonly string[]): Loaded {
       isDirectory = statSync(path).isDirectory();
     } catch (err) {
       loaded.order.push(path);
-      fail(loaded, path, `stat ${path}: ${systemMessage(err)}`);
+      fail(loaded, `stat ${path}: ${systemMessage(err)}`);
       continue;
     }
     if (isDirectory) walk(path, path, loaded);
@@ -55,7 +55,7 @@ export function systemMessage(err: unknown): string {
     ENOTDIR: "not a directory",
     ELOOP: "too many levels of symbolic links",
   };
-  return (code && known[code]) ?? (err instanceof Error ? err.message : String(err));
+  return (code ? known[code] : undefined) ?? (err instanceof Error ? err.message : String(err));
 }
 
 function walk(root: string, dir: string, loaded: Loaded): void {
@@ -64,7 +64,7 @@ function walk(root: string, dir: string, loaded: Loaded): void {
     names = readdirSync(dir).sort(compareCodePoints);
   } catch (err) {
     loaded.order.push(dir);
-    fail(loaded, dir, `open ${dir}: ${systemMessage(err)}`);
+    fail(loaded, `open ${dir}: ${systemMessage(err)}`);
     return;
   }
   for (const name of names) {
@@ -92,7 +92,7 @@ function loadFile(path: string, mount: string[], loaded: Loaded): void {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    fail(loaded, path, `open ${path}: ${systemMessage(err)}`);
+    fail(loaded, `open ${path}: ${systemMessage(err)}`);
     return;
   }
   const ext = extname(path);
@@ -101,7 +101,7 @@ function loadFile(path: string, mount: string[], loaded: Loaded): void {
     return;
   }
   if (ext === ".yaml" || ext === ".yml") {
-    fail(loaded, path, `${path}: YAML data files are not supported by sark (use JSON)`);
+    fail(loaded, `${path}: YAML data files are not supported by sark (use JSON)`);
     return;
   }
   let doc: JsonValue;
@@ -109,23 +109,24 @@ function loadFile(path: string, mount: string[], loaded: Loaded): void {
     doc = parseJson(text);
   } catch (err) {
     if (!(err instanceof JsonSyntaxError)) throw err;
-    fail(loaded, path, `${path}: ${err.message}`);
+    fail(loaded, `${path}: ${err.message}`);
     return;
   }
   for (let i = mount.length - 1; i >= 0; i--) doc = new Map([[mount[i]!, doc]]);
   if (!isObject(doc)) {
-    fail(loaded, path, `${path}: document must be of type object`);
+    fail(loaded, `${path}: document must be of type object`);
     return;
   }
   if (conflicts(loaded.data, doc)) {
-    fail(loaded, path, `${path}: merge error`);
+    fail(loaded, `${path}: merge error`);
     return;
   }
   merge(loaded.data, doc);
 }
 
-function fail(loaded: Loaded, file: string, message: string): void {
-  loaded.errors.push({ file, error: { message } });
+/** An error about the file loaded last. */
+function fail(loaded: Loaded, message: string): void {
+  loaded.errors.push({ at: loaded.order.length - 1, error: { message } });
 }
 
 /** True when merging `b` into `a` would overwrite something: a shared key whose values are not both objects. */

@@ -1302,11 +1302,18 @@ pub const Eval = struct {
                     if (!sameTarget(replacement, target)) {
                         // Compute the replacement's value with this override off, then continue with it on.
                         // (Overrides are indexed, not pointed to: nested `with` may grow the list.)
+                        // A mock does not call other mocks either: all function overrides are off inside it.
                         var result: ?Value = null;
                         const grab: FirstValue = .{ .out = &result };
-                        ev.overrides.items[index].active = false;
+                        const saved = try ev.arena.alloc(bool, ev.overrides.items.len);
+                        for (ev.overrides.items, 0..) |*other, j| {
+                            saved[j] = other.active;
+                            if (other.target == .function) other.active = false;
+                        }
                         const outcome = ev.invoke(call, replacement, args, vcont(&grab));
-                        if (index < ev.overrides.items.len) ev.overrides.items[index].active = true;
+                        for (saved, 0..) |active, j| {
+                            if (j < ev.overrides.items.len) ev.overrides.items[j].active = active;
+                        }
                         outcome catch |err| switch (err) {
                             error.Stop => {},
                             else => return err,

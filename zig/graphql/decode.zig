@@ -422,11 +422,13 @@ test "keys match case-insensitively except on exact-key nodes" {
     const operation = document.operations[0];
     try testing.expectEqualStrings("query", operation.operation);
     const selections = operation.selection_set;
-    try testing.expectEqual(@as(usize, 3), selections.len);
+    try testing.expectEqual(@as(usize, 4), selections.len);
     try testing.expectEqualStrings("F", selections[0].field.name);
     // A bad Alias fails the field; the spread reading ignores Alias and takes "name".
     try testing.expectEqualStrings("G", selections[1].fragment_spread.name);
     try testing.expectEqualStrings("", selections[2].field.name);
+    // null reads as an empty field; a number fits nothing and is dropped.
+    try testing.expectEqualStrings("", selections[3].field.name);
 }
 
 test "wrong JSON types fail the document" {

@@ -13,4 +13,7 @@ test {
     _ = @import("crypto/jwk.zig");
     _ = @import("crypto/jws.zig");
     _ = @import("crypto/fastjson.zig");
+    _ = @import("crypto/verification_keys.zig");
+    _ = @import("builtins/jwt.zig");
+    _ = @import("builtins/crypto.zig");
 }

@@ -23,4 +23,7 @@ test {
     _ = @import("misc/gobig.zig");
     _ = @import("misc/gotext.zig");
     _ = @import("misc/semver.zig");
+    _ = @import("misc/goip.zig");
+    _ = @import("misc/cidrmerge.zig");
+    _ = @import("misc/hosts.zig");
 }

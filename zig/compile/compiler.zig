@@ -603,6 +603,8 @@ const Scope = struct {
     names: std.StringHashMapUnmanaged(ir.Local) = .empty,
     /// Locals bound before the body runs: function arguments, `every` key and value.
     prebound: std.ArrayList(ir.Local) = .empty,
+    /// A `not { ... }` body: names it uses without declaring them belong to the enclosing body.
+    transparent: bool = false,
 
     fn lookup(scope: *const Scope, name: []const u8) ?ir.Local {
         var s: ?*const Scope = scope;
@@ -801,7 +803,11 @@ const RuleCompiler = struct {
                 compiled.* = .{ .key = k, .value = v, .domain = domain, .body = body };
                 out.kind = .{ .every = compiled };
             },
-            .not => |not_expr| out.kind = .{ .not_body = try rc.compileNestedBody(scope, not_expr.body) },
+            .not => |not_expr| {
+                const inner = try rc.c.arena.create(Scope);
+                inner.* = .{ .parent = scope, .depth = scope.depth + 1, .transparent = true };
+                out.kind = .{ .not_body = try rc.compileBody(inner, not_expr.body) };
+            },
             .logical_and, .logical_or => |logical| {
                 const compiled = try rc.c.arena.create(ir.Logical);
                 compiled.* = .{
@@ -1205,8 +1211,11 @@ const RuleCompiler = struct {
             try segments.append(rc.c.arena, .{ .value = .{ .string = name } });
             return rc.makeRef(.data, segments.items, location);
         }
-        // An implicit variable: bound by unification or enumeration.
-        return .{ .local = try rc.declare(scope, name) };
+        // An implicit variable: bound by unification or enumeration, in the nearest scope
+        // that owns its names (a `not` body shares the enclosing body's).
+        var owner = scope;
+        while (owner.transparent) owner = owner.parent orelse break;
+        return .{ .local = try rc.declare(owner, name) };
     }
 
     fn makeRef(rc: *RuleCompiler, head: ir.RefHead, path: []const ir.Term, location: ast.Location) Error!ir.Term {

@@ -38,14 +38,25 @@ pub const Message = keys.Message;
 /// error.Invalid, `message` holds jwx's full error text.
 pub fn parseString(allocator: Allocator, text: []const u8, message: Message) Error![]Key {
     var detail: []const u8 = "";
-    const result = parseInner(allocator, text, &detail) catch |err| switch (err) {
+    return parse(allocator, text, &detail) catch |err| switch (err) {
         error.OutOfMemory => return error.OutOfMemory,
         error.Invalid => {
-            message.* = try std.mem.concat(allocator, u8, &.{ "jwk.ParseString: failed to parse string: jwk.Parse: ", detail });
+            message.* = try std.mem.concat(allocator, u8, &.{ "jwk.ParseString: failed to parse string: ", detail });
             return error.Invalid;
         },
     };
-    return result;
+}
+
+/// jwx's jwk.Parse (messages start with "jwk.Parse: ").
+pub fn parse(allocator: Allocator, text: []const u8, message: Message) Error![]Key {
+    var detail: []const u8 = "";
+    return parseInner(allocator, text, &detail) catch |err| switch (err) {
+        error.OutOfMemory => return error.OutOfMemory,
+        error.Invalid => {
+            message.* = try std.mem.concat(allocator, u8, &.{ "jwk.Parse: ", detail });
+            return error.Invalid;
+        },
+    };
 }
 
 fn parseInner(allocator: Allocator, text: []const u8, message: Message) Error![]Key {

@@ -241,7 +241,7 @@ pub const OperationTypeDefinition = struct {
 };
 
 /// The definition kinds, spelled as gqlparser's DefinitionKind strings.
-pub const kind = struct {
+pub const kinds = struct {
     pub const scalar = "SCALAR";
     pub const object = "OBJECT";
     pub const interface = "INTERFACE";
@@ -272,19 +272,19 @@ pub const Definition = struct {
     }
 
     pub fn isLeafType(definition: *const Definition) bool {
-        return definition.isKind(kind.@"enum") or definition.isKind(kind.scalar);
+        return definition.isKind(kinds.@"enum") or definition.isKind(kinds.scalar);
     }
 
     pub fn isAbstractType(definition: *const Definition) bool {
-        return definition.isKind(kind.interface) or definition.isKind(kind.@"union");
+        return definition.isKind(kinds.interface) or definition.isKind(kinds.@"union");
     }
 
     pub fn isCompositeType(definition: *const Definition) bool {
-        return definition.isKind(kind.object) or definition.isKind(kind.interface) or definition.isKind(kind.@"union");
+        return definition.isKind(kinds.object) or definition.isKind(kinds.interface) or definition.isKind(kinds.@"union");
     }
 
     pub fn isInputType(definition: *const Definition) bool {
-        return definition.isKind(kind.scalar) or definition.isKind(kind.@"enum") or definition.isKind(kind.input_object);
+        return definition.isKind(kinds.scalar) or definition.isKind(kinds.@"enum") or definition.isKind(kinds.input_object);
     }
 
     pub fn oneOf(definition: *const Definition, names: []const []const u8) bool {

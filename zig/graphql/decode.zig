@@ -167,7 +167,7 @@ fn exactKeys(comptime T: type) bool {
 }
 
 fn decodeInto(comptime T: type, d: *Decoder, v: Value, target: *T) Error!void {
-    if (v != .object) return d.mismatch(v, "ast." ++ shortName(T));
+    if (v != .object) return d.mismatch(v, "ast." ++ comptime shortName(T));
     try d.enter();
     defer d.leave();
     const object = v.object;
@@ -250,7 +250,7 @@ fn nodeList(comptime Node: type, d: *Decoder, v: Value) Error![]*Node {
         .null => return &.{},
         .array => |items| items,
         .set => |set| set.items,
-        else => return d.mismatch(v, "[]*ast." ++ shortName(Node)),
+        else => return d.mismatch(v, "[]*ast." ++ comptime shortName(Node)),
     };
     var out: std.ArrayList(*Node) = try .initCapacity(d.allocator, items.len);
     for (items) |item| {
@@ -438,7 +438,11 @@ test "wrong JSON types fail the document" {
     var d: Decoder = .{ .allocator = a };
     try testing.expectError(error.Invalid, schemaDocument(&d, try parseJson(a, "{\"Definitions\": [{\"Name\": 5}]}")));
     try testing.expectEqualStrings("json: cannot unmarshal number into Go value of type string", d.message);
-    try testing.expectError(error.Invalid, queryDocument(&d, try parseJson(a, "{\"Operations\": [{\"SelectionSet\": [{\"Arguments\": [{\"Value\": {\"Kind\": 1.5}}]}]}]}")));
+    try testing.expectError(error.Invalid, queryDocument(&d, try parseJson(a, "{\"Operations\": [{\"VariableDefinitions\": [{\"DefaultValue\": {\"Kind\": 1.5}}]}]}")));
+    // Inside a selection a failure only demotes the item: a field with bad
+    // arguments reads as a fragment spread, which has no arguments.
+    const demoted = try queryDocument(&d, try parseJson(a, "{\"Operations\": [{\"SelectionSet\": [{\"Name\": \"f\", \"Arguments\": [{\"Value\": {\"Kind\": 1.5}}]}]}]}"));
+    try testing.expectEqualStrings("f", demoted.operations[0].selection_set[0].fragment_spread.name);
     const ok = try schemaDocument(&d, try parseJson(a, "{\"definitions\": [{\"kind\": \"OBJECT\", \"Interfaces\": [null, \"I\"]}]}"));
     try testing.expectEqualStrings("OBJECT", ok.definitions[0].kind);
     try testing.expectEqualStrings("", ok.definitions[0].interfaces[0]);

@@ -154,12 +154,12 @@ const Builder = struct {
         }
 
         for (definitions.items) |definition| {
-            if (definition.isKind(ast.kind.@"union")) {
+            if (definition.isKind(ast.kinds.@"union")) {
                 for (definition.types) |member| try b.addPossibleType(definition.name, schema.types.get(member));
-            } else if (definition.isKind(ast.kind.input_object) or definition.isKind(ast.kind.object)) {
+            } else if (definition.isKind(ast.kinds.input_object) or definition.isKind(ast.kinds.object)) {
                 for (definition.interfaces) |interface| try b.addPossibleType(interface, definition);
                 try b.addPossibleType(definition.name, definition);
-            } else if (definition.isKind(ast.kind.interface)) {
+            } else if (definition.isKind(ast.kinds.interface)) {
                 for (definition.interfaces) |interface| try b.addPossibleType(interface, definition);
             }
         }
@@ -239,7 +239,7 @@ const Builder = struct {
 
     fn validateDefinition(b: *Builder, definition: *Definition) Check!void {
         const schema = b.schema;
-        const field_location = if (definition.isKind(ast.kind.input_object)) "INPUT_FIELD_DEFINITION" else "FIELD_DEFINITION";
+        const field_location = if (definition.isKind(ast.kinds.input_object)) "INPUT_FIELD_DEFINITION" else "FIELD_DEFINITION";
         for (definition.fields) |field| {
             try b.validateName(field.position, field.name);
             try b.validateTypeReference(field.type);
@@ -249,22 +249,22 @@ const Builder = struct {
         for (definition.types) |member| {
             const member_type = schema.types.get(member) orelse
                 return b.fail(definition.position, "Undefined type {f}.", .{Quoted{ .text = member }});
-            if (!member_type.isKind(ast.kind.object)) {
+            if (!member_type.isKind(ast.kinds.object)) {
                 return b.fail(definition.position, "{s} type {f} must be OBJECT.", .{ definition.kind, Quoted{ .text = member } });
             }
         }
         for (definition.interfaces) |interface| try b.validateImplements(definition, interface);
 
-        if (definition.isKind(ast.kind.object) or definition.isKind(ast.kind.interface)) {
+        if (definition.isKind(ast.kinds.object) or definition.isKind(ast.kinds.interface)) {
             if (definition.fields.len == 0) {
                 return b.fail(definition.position, "{s} {s}: must define one or more fields.", .{ definition.kind, definition.name });
             }
             for (definition.fields) |field| {
                 const field_type = schema.types.get(try b.typeName(field.type)) orelse continue;
-                if (!field_type.isKind(ast.kind.input_object)) continue;
+                if (field_type.isLeafType() or field_type.isCompositeType()) continue;
                 return b.fail(field.position, "{s} {s}: field must be one of SCALAR, OBJECT, INTERFACE, UNION, ENUM.", .{ definition.kind, definition.name });
             }
-        } else if (definition.isKind(ast.kind.@"enum")) {
+        } else if (definition.isKind(ast.kinds.@"enum")) {
             if (definition.enum_values.len == 0) {
                 return b.fail(definition.position, "{s} {s}: must define one or more unique enum values.", .{ definition.kind, definition.name });
             }
@@ -276,7 +276,7 @@ const Builder = struct {
                 }
                 try b.validateDirectives(value.directives, "ENUM_VALUE", null, true);
             }
-        } else if (definition.isKind(ast.kind.input_object)) {
+        } else if (definition.isKind(ast.kinds.input_object)) {
             if (definition.fields.len == 0) {
                 return b.fail(definition.position, "{s} {s}: must define one or more input fields.", .{ definition.kind, definition.name });
             }
@@ -376,7 +376,7 @@ const Builder = struct {
     fn validateImplements(b: *Builder, definition: *const Definition, interface_name: []const u8) Check!void {
         const interface = b.schema.types.get(interface_name) orelse
             return b.fail(definition.position, "Undefined type {f}.", .{Quoted{ .text = interface_name }});
-        if (!interface.isKind(ast.kind.interface)) {
+        if (!interface.isKind(ast.kinds.interface)) {
             return b.fail(definition.position, "{f} is a non interface type {s}.", .{ Quoted{ .text = interface_name }, interface.kind });
         }
         for (interface.fields) |required| {

@@ -90,12 +90,12 @@ fn parseTypeSystemDefinition(p: *Parser, description: Description) ParseError!*a
 }
 
 fn kindOfKeyword(keyword: []const u8) ?[]const u8 {
-    if (std.mem.eql(u8, keyword, "scalar")) return ast.kind.scalar;
-    if (std.mem.eql(u8, keyword, "type")) return ast.kind.object;
-    if (std.mem.eql(u8, keyword, "interface")) return ast.kind.interface;
-    if (std.mem.eql(u8, keyword, "union")) return ast.kind.@"union";
-    if (std.mem.eql(u8, keyword, "enum")) return ast.kind.@"enum";
-    if (std.mem.eql(u8, keyword, "input")) return ast.kind.input_object;
+    if (std.mem.eql(u8, keyword, "scalar")) return ast.kinds.scalar;
+    if (std.mem.eql(u8, keyword, "type")) return ast.kinds.object;
+    if (std.mem.eql(u8, keyword, "interface")) return ast.kinds.interface;
+    if (std.mem.eql(u8, keyword, "union")) return ast.kinds.@"union";
+    if (std.mem.eql(u8, keyword, "enum")) return ast.kinds.@"enum";
+    if (std.mem.eql(u8, keyword, "input")) return ast.kinds.input_object;
     return null;
 }
 
@@ -103,17 +103,17 @@ fn kindOfKeyword(keyword: []const u8) ?[]const u8 {
 /// on input object extensions (a gqlparser quirk kept here).
 fn parseDefinitionBody(p: *Parser, definition: *ast.Definition, const_directives: bool) ParseError!void {
     const kind = definition.kind;
-    if (definition.isKind(ast.kind.object) or definition.isKind(ast.kind.interface)) {
+    if (definition.isKind(ast.kinds.object) or definition.isKind(ast.kinds.interface)) {
         definition.interfaces = try parseImplementsInterfaces(p);
     }
     definition.directives = try query.parseDirectives(p, const_directives);
-    if (definition.isKind(ast.kind.object) or definition.isKind(ast.kind.interface)) {
+    if (definition.isKind(ast.kinds.object) or definition.isKind(ast.kinds.interface)) {
         try parseFieldsDefinition(p, definition, .field);
-    } else if (std.mem.eql(u8, kind, ast.kind.input_object)) {
+    } else if (std.mem.eql(u8, kind, ast.kinds.input_object)) {
         try parseFieldsDefinition(p, definition, .input_value);
-    } else if (std.mem.eql(u8, kind, ast.kind.@"union")) {
+    } else if (std.mem.eql(u8, kind, ast.kinds.@"union")) {
         try parseUnionMemberTypes(p, definition);
-    } else if (std.mem.eql(u8, kind, ast.kind.@"enum")) {
+    } else if (std.mem.eql(u8, kind, ast.kinds.@"enum")) {
         try parseEnumValuesDefinition(p, definition);
     }
 }
@@ -285,11 +285,11 @@ fn parseTypeExtension(p: *Parser, comment: ?*ast.CommentGroup) ParseError!*ast.D
     };
     definition.name = try p.parseName();
     // Interface extensions take no `implements` in gqlparser.
-    if (std.mem.eql(u8, kind, ast.kind.interface)) {
+    if (std.mem.eql(u8, kind, ast.kinds.interface)) {
         definition.directives = try query.parseDirectives(p, true);
         try parseFieldsDefinition(p, &definition, .field);
     } else {
-        try parseDefinitionBody(p, &definition, !std.mem.eql(u8, kind, ast.kind.input_object));
+        try parseDefinitionBody(p, &definition, !std.mem.eql(u8, kind, ast.kinds.input_object));
     }
     const empty = definition.directives.len == 0 and definition.interfaces.len == 0 and
         definition.fields.len == 0 and definition.types.len == 0 and definition.enum_values.len == 0;

@@ -365,6 +365,7 @@ fn writeRows(scratch: Allocator, query: *const ir.Query, rows: []const eval_mod.
         try w.writeAll("{\"expressions\":[");
         var first = true;
         for (query.body, row.expressions) |expr, v| {
+            if (expr.generated) continue;
             const value = v orelse continue;
             if (!first) try w.writeByte(',');
             first = false;

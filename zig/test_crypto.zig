@@ -10,10 +10,13 @@ test {
     _ = @import("crypto/ecdsa.zig");
     _ = @import("crypto/keys.zig");
     _ = @import("crypto/x509.zig");
+    _ = @import("crypto/x509_extensions.zig");
     _ = @import("crypto/jwk.zig");
     _ = @import("crypto/jws.zig");
     _ = @import("crypto/fastjson.zig");
     _ = @import("crypto/verification_keys.zig");
     _ = @import("builtins/jwt.zig");
     _ = @import("builtins/crypto.zig");
+    _ = @import("builtins/aws.zig");
+    _ = @import("crypto/url.zig");
 }

@@ -26,4 +26,8 @@ test {
     _ = @import("misc/goip.zig");
     _ = @import("misc/cidrmerge.zig");
     _ = @import("misc/hosts.zig");
+    _ = @import("misc/gourl.zig");
+    _ = @import("misc/gobwas/syntax.zig");
+    _ = @import("misc/gobwas/match.zig");
+    _ = @import("misc/gobwas/compile.zig");
 }

@@ -376,8 +376,12 @@ pub const Compiler = struct {
         if (c.diagnostics.items.len > 0) return error.CompileError;
         // Terms (other than plain variables) report their value, even `false`, as OPA's
         // query rewriting does; the capture local is a generated name, so it is no binding.
-        const captured = try c.arena.dupe(ir.Expr, compiled);
-        for (captured) |*expr| {
+        // With several expressions, or iteration, a captured `false` still filters the row:
+        // a generated truth test follows (as OPA's rewriting appends one).
+        var captured: std.ArrayList(ir.Expr) = .empty;
+        try captured.appendSlice(c.arena, compiled);
+        var checks: std.ArrayList(ir.Expr) = .empty;
+        for (captured.items) |*expr| {
             if (expr.negated) continue;
             const t = switch (expr.kind) {
                 .term => |t| t,
@@ -387,14 +391,18 @@ pub const Compiler = struct {
             const local = try rc.declare(&scope, "$capture");
             expr.kind = .{ .unify = .{ .a = .{ .local = local }, .b = t } };
             expr.capture = local;
+            if (compiled.len > 1 or termIterates(t)) {
+                try checks.append(c.arena, .{ .kind = .{ .term = .{ .local = local } }, .location = expr.location, .generated = true });
+            }
         }
+        try captured.appendSlice(c.arena, checks.items);
         var bindings: std.ArrayList(ir.Query.Binding) = .empty;
         for (rc.local_names.items, 0..) |name, i| {
             if (rc.local_depth.items[i] != 0) continue;
             if (isGenerated(name)) continue;
             try bindings.append(c.arena, .{ .name = name, .local = @intCast(i) });
         }
-        return .{ .body = captured, .locals = rc.locals, .bindings = bindings.items };
+        return .{ .body = captured.items, .locals = rc.locals, .bindings = bindings.items };
     }
 
     fn fail(c: *Compiler, file: []const u8, location: ast.Location, code: []const u8, comptime fmt: []const u8, args: anytype) Error {
@@ -568,6 +576,29 @@ const DepWalker = struct {
         }
     }
 };
+
+/// Whether evaluating the term enumerates (a ref with a variable in its path, anywhere in it).
+fn termIterates(t: ir.Term) bool {
+    return switch (t) {
+        .ref => |ref| blk: {
+            for (ref.path) |p| if (p != .value) break :blk true;
+            break :blk switch (ref.head) {
+                .term => |head| termIterates(head.*),
+                else => false,
+            };
+        },
+        .array, .set => |items| for (items) |item| {
+            if (termIterates(item)) break true;
+        } else false,
+        .object => |items| for (items) |item| {
+            if (termIterates(item.key) or termIterates(item.value)) break true;
+        } else false,
+        .call => |call| for (call.args) |a| {
+            if (termIterates(a)) break true;
+        } else false,
+        else => false,
+    };
+}
 
 /// Refs first when some ref comes after another kind of argument; null for left to right.
 fn argOrder(arena: Allocator, args: []const ir.Term) Error!?[]const u16 {

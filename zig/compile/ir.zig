@@ -103,6 +103,8 @@ pub const Expr = struct {
     /// Query expressions that are terms report their value rather than being tested for
     /// truth (OPA rewrites them to `__localq__ = term`): the local holding that value.
     capture: ?Local = null,
+    /// Added by the compiler (a captured value's truth test): not reported in results.
+    generated: bool = false,
 
     pub const Kind = union(enum) {
         /// True when the term is defined and not `false`.

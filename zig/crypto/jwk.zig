@@ -198,7 +198,7 @@ pub fn parseKey(allocator: Allocator, v: Value, message: Message) Error!Key {
         if (x.?.len == 0) return fields.validation("missing \"x\" field", .{});
         if (x.?.len != 32) return fields.validation("invalid \"x\" length ({d})", .{x.?.len});
         if (!private) {
-            key.material = .{ .public = if (ed25519) .{ .ed25519 = x.?[0..32].* } else .other };
+            key.material = .{ .public = if (ed25519) .{ .ed25519 = x.?[0..32].* } else .{ .x25519 = x.?[0..32].* } };
             return key;
         }
         if (d.?.len != 32) return fields.validation("invalid \"d\" length ({d})", .{d.?.len});

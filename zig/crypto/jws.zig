@@ -199,7 +199,8 @@ fn failKey(allocator: Allocator, message: *[]const u8, key: jwk.Material, requir
         .public => |p| switch (p) {
             .rsa => "*jwk.rsaPublicKey",
             .ecdsa => "*jwk.ecdsaPublicKey",
-            .ed25519, .other => "*jwk.okpPublicKey",
+            .ed25519, .x25519 => "*jwk.okpPublicKey",
+            .dsa, .p224 => "*jwk.Key",
         },
         .private => |p| switch (p) {
             .rsa => "*jwk.rsaPrivateKey",

@@ -13,9 +13,15 @@ pub const PublicKey = union(enum) {
     rsa: rsa.PublicKey,
     ecdsa: ecdsa.PublicKey,
     ed25519: [32]u8,
-    /// A key Go parses but no JWS algorithm uses (X25519, DSA, P-224).
-    other,
+    // Keys Go parses but no JWS algorithm uses:
+    x25519: [32]u8,
+    dsa: Dsa,
+    /// A P-224 point (coordinates not checked against the curve).
+    p224: struct { x: []const u8, y: []const u8 },
 };
+
+/// DSA public key values, big-endian without leading zeros.
+pub const Dsa = struct { p: []const u8, q: []const u8, g: []const u8, y: []const u8 };
 
 pub const PrivateKey = union(enum) {
     rsa: rsa.PrivateKey,
@@ -86,7 +92,10 @@ pub fn publicKeyFromAlgorithm(info: SpkiParts, message: Message) Error!PublicKey
     if (std.mem.eql(u8, oid, der.oids.ec_public_key)) {
         var params = der.Reader.init(info.parameters);
         const curve_oid = params.oid() catch return fail(message, "x509: invalid ECDSA parameters");
-        if (std.mem.eql(u8, curve_oid, der.oids.p224)) return .other;
+        if (std.mem.eql(u8, curve_oid, der.oids.p224)) {
+            if (data.len != 57 or data[0] != 4) return fail(message, "ecdsa: invalid public key encoding");
+            return .{ .p224 = .{ .x = data[1..29], .y = data[29..57] } };
+        }
         const curve = ecdsa.Curve.fromOid(curve_oid) orelse return fail(message, "x509: unsupported elliptic curve");
         return .{ .ecdsa = try uncompressedPoint(curve, data, message) };
     }
@@ -98,10 +107,24 @@ pub fn publicKeyFromAlgorithm(info: SpkiParts, message: Message) Error!PublicKey
     if (std.mem.eql(u8, oid, der.oids.x25519)) {
         if (info.parameters.len != 0) return fail(message, "x509: X25519 key encoded with illegal parameters");
         if (data.len != 32) return fail(message, "crypto/ecdh: invalid public key");
-        return .other;
+        return .{ .x25519 = data[0..32].* };
     }
-    if (std.mem.eql(u8, oid, der.oids.dsa)) return .other;
+    if (std.mem.eql(u8, oid, der.oids.dsa)) return parseDsa(info, message);
     return fail(message, "x509: unknown public key algorithm");
+}
+
+/// Go's DSA case of parsePublicKey: Y in the key, P, Q, G in the
+/// parameters, all positive.
+fn parseDsa(info: SpkiParts, message: Message) Error!PublicKey {
+    var key_reader = der.Reader.init(info.key.bytes);
+    const y = key_reader.integerBytes() catch return fail(message, "x509: invalid DSA public key");
+    var params_outer = der.Reader.init(info.parameters);
+    var params = params_outer.sequence() catch return fail(message, "x509: invalid DSA parameters");
+    const p = params.integerBytes() catch return fail(message, "x509: invalid DSA parameters");
+    const q = params.integerBytes() catch return fail(message, "x509: invalid DSA parameters");
+    const g = params.integerBytes() catch return fail(message, "x509: invalid DSA parameters");
+    for ([_][]const u8{ y, p, q, g }) |v| if (!positive(v)) return fail(message, "x509: zero or negative DSA parameter");
+    return .{ .dsa = .{ .p = der.trimLeadingZeros(p), .q = der.trimLeadingZeros(q), .g = der.trimLeadingZeros(g), .y = der.trimLeadingZeros(y) } };
 }
 
 /// Go's ecdsa.ParseUncompressedPublicKey.

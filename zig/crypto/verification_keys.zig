@@ -31,8 +31,9 @@ pub fn parse(allocator: Allocator, text: []const u8, message: *[]const u8) Error
                 error.Invalid => return fail(message, try concat(allocator, "failed to parse a PEM certificate: ", inner)),
             };
             // A certificate with a key algorithm Go does not know has a nil
-            // key, which then verifies nothing.
-            return one(allocator, .{ .material = .{ .public = cert.public_key orelse .other } });
+            // key, which verifies nothing: no key at all is equivalent.
+            const key = cert.public_key orelse return &.{};
+            return one(allocator, .{ .material = .{ .public = key } });
         }
         if (std.mem.eql(u8, block.type, "PUBLIC KEY")) {
             const key = keys.parsePkix(allocator, block.bytes, &inner) catch |err| switch (err) {

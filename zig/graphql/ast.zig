@@ -12,7 +12,9 @@ const lexer = @import("lexer.zig");
 pub const Position = lexer.Position;
 
 pub const Comment = struct {
-    value: []const u8,
+    value: []const u8 = "",
+    /// Read from objects but never used: OPA's output prunes positions.
+    position: ?Position = null,
 };
 
 pub const CommentGroup = struct {

@@ -8,6 +8,7 @@
 const std = @import("std");
 const assert = std.debug.assert;
 const Allocator = std.mem.Allocator;
+const sprintf = @import("../builtins/sprintf.zig");
 
 /// A Go byte slice of at most `capacity` bytes; length 0 stands for nil.
 pub const Bytes = struct {
@@ -77,53 +78,91 @@ pub const Addr = struct {
     zone: []const u8,
 };
 
+/// Why netip.ParseAddr refused its input: Go's message and the rest of the
+/// input where it stopped ("at"), if it says so.
+pub const AddrError = struct {
+    message: []const u8,
+    at: ?[]const u8 = null,
+
+    /// parseAddrError.Error(): `ParseAddr("in"): message (at "rest")`.
+    pub fn format(e: AddrError, allocator: Allocator, in: []const u8) Allocator.Error![]const u8 {
+        var out: std.ArrayList(u8) = .empty;
+        try out.appendSlice(allocator, "ParseAddr(");
+        try out.appendSlice(allocator, try sprintf.quote(allocator, in));
+        try out.appendSlice(allocator, "): ");
+        try out.appendSlice(allocator, e.message);
+        if (e.at) |at| {
+            try out.appendSlice(allocator, " (at ");
+            try out.appendSlice(allocator, try sprintf.quote(allocator, at));
+            try out.append(allocator, ')');
+        }
+        return out.items;
+    }
+};
+
 /// netip.ParseAddr: dotted IPv4 without leading zeros, or IPv6 with an
 /// optional embedded IPv4 and an optional "%zone".
 pub fn parseAddr(s: []const u8) ?Addr {
+    var diagnostic: AddrError = undefined;
+    return parseAddrDiagnostic(s, &diagnostic);
+}
+
+/// parseAddr, saying why when it fails.
+pub fn parseAddrDiagnostic(s: []const u8, diagnostic: *AddrError) ?Addr {
     for (s) |c| switch (c) {
         '.' => {
-            const v4 = parseIPv4(s) orelse return null;
+            const v4 = parseIPv4(s, diagnostic) orelse return null;
             return .{ .bytes = v4_in_v6_prefix ++ v4, .is4 = true, .zone = "" };
         },
-        ':' => return parseIPv6(s),
-        '%' => return null,
+        ':' => return parseIPv6(s, diagnostic),
+        '%' => return fail(diagnostic, "missing IPv6 address", null),
         else => {},
     };
+    return fail(diagnostic, "unable to parse IP", null);
+}
+
+fn fail(diagnostic: *AddrError, message: []const u8, at: ?[]const u8) ?Addr {
+    diagnostic.* = .{ .message = message, .at = at };
     return null;
 }
 
-fn parseIPv4(s: []const u8) ?[4]u8 {
+fn parseIPv4(s: []const u8, diagnostic: *AddrError) ?[4]u8 {
     var fields: [4]u8 = undefined;
     var value: u16 = 0;
     var position: usize = 0;
     var digits: usize = 0;
     for (s, 0..) |c, i| {
         if (c >= '0' and c <= '9') {
-            if (digits == 1 and value == 0) return null; // leading zero
+            if (digits == 1 and value == 0) return failV4(diagnostic, "IPv4 field has octet with leading zero", null);
             value = value * 10 + (c - '0');
             digits += 1;
-            if (value > 255) return null;
+            if (value > 255) return failV4(diagnostic, "IPv4 field has value >255", null);
         } else if (c == '.') {
-            if (i == 0 or i == s.len - 1 or s[i - 1] == '.') return null;
-            if (position == 3) return null;
+            if (i == 0 or i == s.len - 1 or s[i - 1] == '.') return failV4(diagnostic, "IPv4 field must have at least one digit", s[i..]);
+            if (position == 3) return failV4(diagnostic, "IPv4 address too long", null);
             fields[position] = @intCast(value);
             position += 1;
             value = 0;
             digits = 0;
-        } else return null;
+        } else return failV4(diagnostic, "unexpected character", s[i..]);
     }
-    if (position < 3) return null;
+    if (position < 3) return failV4(diagnostic, "IPv4 address too short", null);
     fields[3] = @intCast(value);
     return fields;
 }
 
-fn parseIPv6(in: []const u8) ?Addr {
+fn failV4(diagnostic: *AddrError, message: []const u8, at: ?[]const u8) ?[4]u8 {
+    diagnostic.* = .{ .message = message, .at = at };
+    return null;
+}
+
+fn parseIPv6(in: []const u8, diagnostic: *AddrError) ?Addr {
     var s = in;
     var zone: []const u8 = "";
     if (std.mem.indexOfScalar(u8, s, '%')) |i| {
         zone = s[i + 1 ..];
         s = s[0..i];
-        if (zone.len == 0) return null;
+        if (zone.len == 0) return fail(diagnostic, "zone must be a non-empty string", null);
     }
     var ip: [16]u8 = @splat(0);
     var ellipsis: ?usize = null;
@@ -139,13 +178,14 @@ fn parseIPv6(in: []const u8) ?Addr {
         while (off < s.len) : (off += 1) {
             const digit = std.fmt.charToDigit(s[off], 16) catch break;
             acc = (acc << 4) + digit;
-            if (off > 3 or acc > 0xffff) return null;
+            if (off > 3) return fail(diagnostic, "each group must have 4 or less digits", s);
+            if (acc > 0xffff) return fail(diagnostic, "IPv6 field has value >=2^16", s);
         }
-        if (off == 0) return null;
+        if (off == 0) return fail(diagnostic, "each colon-separated field must have at least one digit", s);
         if (off < s.len and s[off] == '.') {
-            if (ellipsis == null and i != 12) return null;
-            if (i + 4 > 16) return null;
-            const v4 = parseIPv4(s) orelse return null;
+            if (ellipsis == null and i != 12) return fail(diagnostic, "embedded IPv4 address must replace the final 2 fields of the address", s);
+            if (i + 4 > 16) return fail(diagnostic, "too many hex fields to fit an embedded IPv4 at the end of the address", s);
+            const v4 = parseIPv4(s, diagnostic) orelse return null;
             @memcpy(ip[i..][0..4], &v4);
             s = "";
             i += 4;
@@ -156,18 +196,19 @@ fn parseIPv6(in: []const u8) ?Addr {
         i += 2;
         s = s[off..];
         if (s.len == 0) break;
-        if (s[0] != ':' or s.len == 1) return null;
+        if (s[0] != ':') return fail(diagnostic, "unexpected character, want colon", s);
+        if (s.len == 1) return fail(diagnostic, "colon must be followed by more characters", s);
         s = s[1..];
         if (s[0] == ':') {
-            if (ellipsis != null) return null;
+            if (ellipsis != null) return fail(diagnostic, "multiple :: in address", s);
             ellipsis = i;
             s = s[1..];
             if (s.len == 0) break;
         }
     }
-    if (s.len != 0) return null;
+    if (s.len != 0) return fail(diagnostic, "trailing garbage after address", s);
     if (i < 16) {
-        const e = ellipsis orelse return null;
+        const e = ellipsis orelse return fail(diagnostic, "address string too short", null);
         const n = 16 - i;
         var j = i;
         while (j > e) {
@@ -175,7 +216,7 @@ fn parseIPv6(in: []const u8) ?Addr {
             ip[j + n] = ip[j];
         }
         @memset(ip[e .. e + n], 0);
-    } else if (ellipsis != null) return null;
+    } else if (ellipsis != null) return fail(diagnostic, "the :: must expand to at least one field of zeros", null);
     return .{ .bytes = ip, .is4 = false, .zone = zone };
 }
 
@@ -413,6 +454,24 @@ test "parseIP and ipString follow Go" {
     try expectParsed("1:2:3:4:5:6:7:8:9", null);
     try expectParsed("12345::", null);
     try expectParsed("", null);
+}
+
+test "parseAddrDiagnostic says why, as netip does" {
+    var arena: std.heap.ArenaAllocator = .init(testing.allocator);
+    defer arena.deinit();
+    const cases = .{
+        .{ "1.2.3", "ParseAddr(\"1.2.3\"): IPv4 address too short" },
+        .{ "1:2::3:4.5.6.07", "ParseAddr(\"1:2::3:4.5.6.07\"): IPv4 field has octet with leading zero" },
+        .{ "1..2.3", "ParseAddr(\"1..2.3\"): IPv4 field must have at least one digit (at \".2.3\")" },
+        .{ "::1::", "ParseAddr(\"::1::\"): multiple :: in address (at \":\")" },
+        .{ "invalid", "ParseAddr(\"invalid\"): unable to parse IP" },
+        .{ "fe80::1%", "ParseAddr(\"fe80::1%\"): zone must be a non-empty string" },
+    };
+    inline for (cases) |case| {
+        var diagnostic: AddrError = undefined;
+        try testing.expect(parseAddrDiagnostic(case[0], &diagnostic) == null);
+        try testing.expectEqualStrings(case[1], try diagnostic.format(arena.allocator(), case[0]));
+    }
 }
 
 test "parseCIDR, contains and netString" {

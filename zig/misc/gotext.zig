@@ -13,6 +13,11 @@ pub fn decode(s: []const u8) Rune {
     return strings.decodeRune(s);
 }
 
+/// utf8.EncodeRune (invalid runes as U+FFFD).
+pub fn encode(r: u21, buffer: *[4]u8) []const u8 {
+    return strings.encodeRune(r, buffer);
+}
+
 /// utf8.RuneLen: bytes to encode `r`, -1 when it cannot be encoded.
 pub fn runeLen(r: i32) i32 {
     if (r < 0) return -1;

@@ -170,7 +170,9 @@ fn parseGo(orig: []const u8) GoResult {
             v += @intFromFloat(part);
             if (v > limit) return .{ .err = .invalid };
         }
-        total += v;
+        // Both are at most 2^63, so the sum can reach 2^64: Go's uint64 wraps
+        // it to 0 and reads on ("9223372036854775808ns" twice is 0).
+        total +%= v;
         if (total > limit) return .{ .err = .invalid };
     }
     if (negative) return .{ .ns = @bitCast(0 -% total) };
@@ -256,6 +258,8 @@ test "Go durations" {
     try expectNs("-9223372036854775808ns", std.math.minInt(i64));
     try expectNs("2562047h47m16.854775807s", std.math.maxInt(i64));
     try expectNs("0.1h", 360_000_000_000);
+    try expectNs("9223372036854775808ns9223372036854775808ns", 0);
+    try expectNs("-9223372036854775808ns9223372036854775808ns1ns", -1);
 }
 
 test "OPA's days, weeks and years" {

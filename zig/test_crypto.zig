@@ -11,6 +11,8 @@ test {
     _ = @import("crypto/keys.zig");
     _ = @import("crypto/x509.zig");
     _ = @import("crypto/x509_extensions.zig");
+    _ = @import("crypto/go_json.zig");
+    _ = @import("crypto/x509_json.zig");
     _ = @import("crypto/jwk.zig");
     _ = @import("crypto/jws.zig");
     _ = @import("crypto/fastjson.zig");

@@ -203,7 +203,7 @@ pub fn parseKey(allocator: Allocator, v: Value, message: Message) Error!Key {
         }
         if (d.?.len != 32) return fields.validation("invalid \"d\" length ({d})", .{d.?.len});
         if (!ed25519) {
-            key.material = .{ .private = .x25519 };
+            key.material = .{ .private = .{ .x25519 = d.?[0..32].* } };
             return key;
         }
         key.material = .{ .private = .{ .ed25519 = .{ .seed = d.?[0..32].*, .public = x.?[0..32].* } } };

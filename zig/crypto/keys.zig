@@ -27,8 +27,8 @@ pub const PrivateKey = union(enum) {
     rsa: rsa.PrivateKey,
     ecdsa: ecdsa.PrivateKey,
     ed25519: struct { seed: [32]u8, public: [32]u8 },
-    /// An X25519 key: Go's ecdh.PrivateKey, opaque (no exported fields).
-    x25519,
+    /// An X25519 scalar: Go's ecdh.PrivateKey (opaque in JSON).
+    x25519: [32]u8,
 };
 
 pub const Error = error{ Invalid, OutOfMemory };
@@ -236,7 +236,7 @@ pub fn parsePkcs8Private(allocator: Allocator, bytes: []const u8, message: Messa
         var r = der.Reader.init(parts.key);
         const scalar = r.octetString() catch return fail(message, "x509: invalid X25519 private key: asn1: structure error");
         if (scalar.len != 32) return fail(message, "crypto/ecdh: invalid private key size");
-        return .x25519;
+        return .{ .x25519 = scalar[0..32].* };
     }
     return fail(message, try std.fmt.allocPrint(allocator, "x509: PKCS#8 wrapping contained private key with unknown algorithm: {f}", .{OidText{ .encoded = oid }}));
 }

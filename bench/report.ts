@@ -2,7 +2,8 @@
  * Turns the BENCH_JSON lines of several runtimes' runs into one markdown table with the
  * machine and versions. Usage: report.ts <title> <output.md> <log files...>
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import os from "node:os";
 
 interface Row {
@@ -60,5 +61,6 @@ if (peer) {
 }
 lines.push("", "| runtime | benchmark | avg | p50 | p99 |", "|---|---|---:|---:|---:|");
 for (const r of results) for (const row of r.rows) lines.push(`| ${r.runtime} | ${row.name} | ${fmt(row.avg)} | ${fmt(row.p50)} | ${fmt(row.p99)} |`);
+mkdirSync(dirname(output), { recursive: true });
 writeFileSync(output, lines.join("\n") + "\n");
 console.log(lines.join("\n"));

@@ -363,7 +363,7 @@ fn pssAlgorithm(parameters: []const u8) der.Error!SignatureAlgorithm {
 }
 
 /// Go's parseExtension over the content of an Extension SEQUENCE.
-fn parseExtension(r: *der.Reader, message: Message) Error!Extension {
+pub fn parseExtension(r: *der.Reader, message: Message) Error!Extension {
     const id = r.oid() catch return fail(message, "x509: malformed extension OID field");
     var critical = false;
     if (r.peekTag() == der.tag.boolean) {

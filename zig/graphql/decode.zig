@@ -18,8 +18,10 @@ const Value = value_mod.Value;
 
 pub const Error = error{ OutOfMemory, Invalid };
 
-/// Nesting deeper than this fails (Go's decoder allows 10000; our stack is smaller).
-pub const max_depth = 256;
+/// Nesting deeper than this fails (Go's decoder allows 10000; our stack is
+/// smaller). Enough for any document the parser accepts: a list nested
+/// parser.max_depth deep is twice that many nodes.
+pub const max_depth = 600;
 
 /// A json.UnmarshalTypeError, printed as Go prints it.
 const TypeError = struct {

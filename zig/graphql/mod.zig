@@ -85,7 +85,7 @@ pub fn validateQuery(allocator: Allocator, s: *const schema.Schema, document: *a
     return switch (try validate.validate(allocator, s, document)) {
         .valid => null,
         .invalid => |list| try errors.opaMessage(allocator, try errors.list(allocator, list)),
-        .unsupported => try errors.opaMessage(allocator, "input: " ++ schema.malformed_message),
+        .unsupported => |reason| try std.fmt.allocPrint(allocator, "GraphQL parse error: input: {s}", .{reason}),
     };
 }
 

@@ -21,6 +21,9 @@ pub fn suggestionList(allocator: Allocator, input: []const u8, options: []const 
     var candidates: std.ArrayList(Candidate) = .empty;
     const threshold = input.len * 2 / 5 + 1;
     for (options) |option| {
+        // The distance is at least the difference in length (in runes, which
+        // bytes bound from above): a cheap exact rejection.
+        if (option.len > 4 * (input.len + threshold)) continue;
         const distance = try lexicalDistance(allocator, input, option);
         if (distance <= threshold) try candidates.append(allocator, .{ .option = option, .distance = distance });
     }
@@ -43,9 +46,14 @@ fn lexicalDistance(allocator: Allocator, a: []const u8, b: []const u8) Allocator
     return levenshtein(allocator, lower_a, lower_b);
 }
 
+/// Beyond this many cells a pair counts as dissimilar: names that long only
+/// come from hostile documents, and the table is quadratic.
+const max_cells = 16 << 20;
+
 fn levenshtein(allocator: Allocator, a: []const u8, b: []const u8) Allocator.Error!usize {
     const runes_a = try runes(allocator, a);
     const runes_b = try runes(allocator, b);
+    if (runes_a.len * runes_b.len > max_cells) return std.math.maxInt(usize);
     const row = try allocator.alloc(usize, runes_b.len + 1);
     for (row, 0..) |*cell, j| cell.* = j;
     for (runes_a, 1..) |rune_a, i| {

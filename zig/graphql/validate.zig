@@ -26,15 +26,16 @@ const Position = ast.Position;
 pub const Error = error{ OutOfMemory, Unsupported };
 
 /// Recursion depth of the walk and of the rules' own traversals.
-pub const max_depth = 512;
+pub const max_depth = 2000;
 /// Units of work before giving up (some rules are exponential on crafted input).
-pub const max_steps = 4_000_000;
+pub const max_steps = 100_000_000;
 
 pub const Outcome = union(enum) {
     valid,
     /// gqlparser's error list, in its order.
     invalid: []const errors.Error,
-    unsupported,
+    /// Why we cannot give gqlparser's answer.
+    unsupported: []const u8,
 };
 
 /// validator.ValidateWithRules with the default rules.
@@ -42,7 +43,10 @@ pub fn validate(allocator: Allocator, schema: *const Schema, document: *ast.Quer
     var ctx: Context = .{ .allocator = allocator, .schema = schema, .document = document };
     walk(&ctx) catch |err| switch (err) {
         error.OutOfMemory => return error.OutOfMemory,
-        error.Unsupported => return .unsupported,
+        error.Unsupported => return .{ .unsupported = if (ctx.over_limit)
+            "GraphQL document too large or deep to validate"
+        else
+            schema_mod.malformed_message },
     };
     if (ctx.errors.items.len == 0) return .valid;
     return .{ .invalid = ctx.errors.items };
@@ -58,6 +62,8 @@ pub const Context = struct {
     errors: std.ArrayList(errors.Error) = .empty,
     steps: u64 = 0,
     depth: u32 = 0,
+    /// Whether `error.Unsupported` came from our limits rather than the document.
+    over_limit: bool = false,
     /// Fragments whose spreads the walk has entered in this operation.
     validated_fragment_spreads: StringSet = .empty,
 
@@ -85,11 +91,17 @@ pub const Context = struct {
     /// Counts a unit of work.
     pub fn step(ctx: *Context) Error!void {
         ctx.steps += 1;
-        if (ctx.steps > max_steps) return error.Unsupported;
+        if (ctx.steps > max_steps) {
+            ctx.over_limit = true;
+            return error.Unsupported;
+        }
     }
 
     pub fn enter(ctx: *Context) Error!void {
-        if (ctx.depth >= max_depth) return error.Unsupported;
+        if (ctx.depth >= max_depth) {
+            ctx.over_limit = true;
+            return error.Unsupported;
+        }
         ctx.depth += 1;
         try ctx.step();
     }
@@ -357,4 +369,62 @@ fn onValue(ctx: *Context, value: *ast.Value) Error!void {
 
 fn onVariable(ctx: *Context, variable: *ast.VariableDefinition) Error!void {
     try operations.knownTypeNamesOnVariable(ctx, variable);
+}
+
+// ---------------------------------------------------------------------------
+// Tests (messages checked against OPA v1.19.0)
+
+const testing = std.testing;
+const parser = @import("parser.zig");
+const query_parser = @import("query.zig");
+const schema_parser = @import("schema_parser.zig");
+
+fn expectErrors(schema_text: []const u8, query_text: []const u8, expected: []const u8) !void {
+    var arena: std.heap.ArenaAllocator = .init(testing.allocator);
+    defer arena.deinit();
+    const a = arena.allocator();
+    var schema_p: parser.Parser = .init(a, schema_text);
+    const loaded = switch (try schema_mod.load(a, try schema_parser.parseSchemaDocument(&schema_p))) {
+        .schema => |s| s,
+        .failure => return error.TestUnexpectedResult,
+    };
+    var query_p: parser.Parser = .init(a, query_text);
+    const document = try query_parser.parseQueryDocument(&query_p);
+    const text = switch (try validate(a, loaded, document)) {
+        .valid => "",
+        .invalid => |list| try errors.list(a, list),
+        .unsupported => |reason| reason,
+    };
+    try testing.expectEqualStrings(expected, text);
+}
+
+const test_schema =
+    \\type Query { hero: Character b: B f(a: Int, e: Color): Int }
+    \\interface Character { id: ID! name: String }
+    \\type Human implements Character { id: ID! name: String height: Float }
+    \\type Droid implements Character { id: ID! name: String }
+    \\type B { x: Int y: String }
+    \\enum Color { RED GREEN }
+;
+
+test "errors come in walk order, rules in name order per event" {
+    try expectErrors(test_schema, "{ hero { nam } }", "input:1:10: Cannot query field \"nam\" on type \"Character\". Did you mean \"name\"?\n");
+    try expectErrors(test_schema, "{ hero { height } }", "input:1:10: Cannot query field \"height\" on type \"Character\". Did you mean to use an inline fragment on \"Human\"?\n");
+    try expectErrors(test_schema, "{ a } { b { x } }",
+        \\input:1:3: Cannot query field "a" on type "Query". Did you mean "b" or "f"?
+        \\input:1:1: This anonymous operation must be the only defined operation.
+        \\input:1:7: This anonymous operation must be the only defined operation.
+        \\input:1:7: There can be only one operation named "".
+        \\
+    );
+    try expectErrors(test_schema, "{ f(e: RD) }", "input:1:8: Value \"RD\" does not exist in \"Color\" enum. Did you mean the enum value \"RED\"?\n");
+    try expectErrors(test_schema, "{ f(a: 99999999999999999999) }", "input:1:8: Int cannot represent non 32-bit signed integer value: 99999999999999999999\n");
+}
+
+test "overlapping fields and fragment cycles" {
+    try expectErrors(test_schema, "{ b { x: y x } }", "input:1:12: Fields \"x\" conflict because \"y\" and \"x\" are different fields. Use different aliases on the fields to fetch both if this was intentional.\n");
+    try expectErrors(test_schema, "{ b { ...F } } fragment F on B { ...G } fragment G on B { ...F }",
+        \\input:1:62: Cannot spread fragment "F" within itself via "G".
+        \\
+    );
 }

@@ -318,6 +318,7 @@ fn parseConstraints(ctx: *Context, object: *const Object) Error!Constraints {
         } else if (std.mem.eql(u8, name, "time")) {
             c.time = try timeFromValue(ctx, v);
         } else {
+            if (k == .string) return ctx.builtinError("unknown token validation constraint: {s}", .{name});
             return ctx.builtinError("unknown token validation constraint: {f}", .{types.rego(k)});
         }
     }

@@ -577,6 +577,30 @@ const DepWalker = struct {
     }
 };
 
+/// Variable names an expression mentions, outside `not { ... }` bodies.
+fn collectExprNames(arena: Allocator, expr: *const ast.Expr, names: *std.StringHashMapUnmanaged(void)) Error!void {
+    switch (expr.terms) {
+        .term => |t| try collectTermNames(arena, t, names),
+        .call => |call| for (call) |t| try collectTermNames(arena, t, names),
+        .some => |some| for (some.symbols) |t| try collectTermNames(arena, t, names),
+        .every => |every| try collectTermNames(arena, every.domain, names),
+        .not, .logical_and, .logical_or => {},
+    }
+    for (expr.with) |w| try collectTermNames(arena, w.value, names);
+}
+
+fn collectTermNames(arena: Allocator, t: ast.Term, names: *std.StringHashMapUnmanaged(void)) Error!void {
+    switch (t.value) {
+        .variable => |v| try names.put(arena, v, {}),
+        .ref, .array, .set, .call => |items| for (items) |item| try collectTermNames(arena, item, names),
+        .object => |items| for (items) |item| {
+            try collectTermNames(arena, item.key, names);
+            try collectTermNames(arena, item.value, names);
+        },
+        else => {},
+    }
+}
+
 /// Whether evaluating the term enumerates (a ref with a variable in its path, anywhere in it).
 fn termIterates(t: ir.Term) bool {
     return switch (t) {
@@ -634,8 +658,11 @@ const Scope = struct {
     names: std.StringHashMapUnmanaged(ir.Local) = .empty,
     /// Locals bound before the body runs: function arguments, `every` key and value.
     prebound: std.ArrayList(ir.Local) = .empty,
-    /// A `not { ... }` body: names it uses without declaring them belong to the enclosing body.
+    /// A `not { ... }` body: names it uses without declaring them that the enclosing body also
+    /// uses (outside its own `not` bodies) belong to the enclosing body.
     transparent: bool = false,
+    /// The variable names the body of this scope uses outside `not { ... }` bodies.
+    body_names: std.StringHashMapUnmanaged(void) = .empty,
 
     fn lookup(scope: *const Scope, name: []const u8) ?ir.Local {
         var s: ?*const Scope = scope;
@@ -758,6 +785,7 @@ const RuleCompiler = struct {
     // -- bodies ----------------------------------------------------------------
 
     fn compileBody(rc: *RuleCompiler, scope: *Scope, body: ast.Body) Error!ir.Body {
+        for (body) |*expr| try collectExprNames(rc.c.arena, expr, &scope.body_names);
         var exprs: std.ArrayList(ir.Expr) = .empty;
         for (body) |*expr| {
             const compiled = rc.compileExpr(scope, expr) catch |err| switch (err) {
@@ -1245,7 +1273,11 @@ const RuleCompiler = struct {
         // An implicit variable: bound by unification or enumeration, in the nearest scope
         // that owns its names (a `not` body shares the enclosing body's).
         var owner = scope;
-        while (owner.transparent) owner = owner.parent orelse break;
+        while (owner.transparent) {
+            const parent = owner.parent orelse break;
+            if (!parent.body_names.contains(name)) break;
+            owner = parent;
+        }
         return .{ .local = try rc.declare(owner, name) };
     }
 

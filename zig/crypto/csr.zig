@@ -46,10 +46,8 @@ pub fn parse(allocator: Allocator, bytes: []const u8, message: *[]const u8) Erro
     const tbs_start = inner;
     const tbs_content = try w.field(whole_content, &inner, sequence_tag, true, "tbsCertificateRequest");
     const tbs_raw = whole_content[tbs_start..inner];
-    const sig_ai_content = try w.field(whole_content, &inner, sequence_tag, true, "AlgorithmIdentifier");
-    const signature_content = try w.field(whole_content, &inner, der.tag.bit_string, false, "BitString");
-    const signature = der.parseBitString(signature_content) catch return fail(message, "asn1: structure error: invalid bit string");
-
+    // Go reads the request's fields depth first: the TBS fields, then the
+    // signature algorithm and value.
     var t: usize = 0;
     const version_content = try w.field(tbs_content, &t, der.tag.integer, false, "int");
     der.checkInteger(version_content) catch return fail(message, "asn1: structure error: integer not minimally-encoded");
@@ -61,6 +59,9 @@ pub fn parse(allocator: Allocator, bytes: []const u8, message: *[]const u8) Erro
     const spki_content = try w.field(tbs_content, &t, sequence_tag, true, "publicKeyInfo");
     const spki_raw = tbs_content[spki_start..t];
     const attributes_content = try w.fieldClass(tbs_content, &t, 2, 0, true, "");
+    const sig_ai_content = try w.field(whole_content, &inner, sequence_tag, true, "AlgorithmIdentifier");
+    const signature_content = try w.field(whole_content, &inner, der.tag.bit_string, false, "BitString");
+    const signature = der.parseBitString(signature_content) catch return fail(message, "asn1: structure error: invalid bit string");
     var spki_check = der.Reader.init(spki_content);
     _ = keys.readSpki(&spki_check) catch return fail(message, "asn1: structure error: tags don't match");
     const ai = try x509.parseAlgorithmIdentifier(sig_ai_content, message);

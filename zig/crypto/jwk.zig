@@ -15,6 +15,7 @@ const Value = value_mod.Value;
 const Object = value_mod.Object;
 const order = value_mod.order;
 const json = value_mod.json;
+const types = @import("../builtins/types.zig");
 
 pub const Material = union(enum) {
     public: keys.PublicKey,
@@ -73,7 +74,7 @@ fn parseInner(allocator: Allocator, text: []const u8, message: Message) Error![]
         if (order.objectGetString(document.object, "keys")) |set| {
             const list = switch (set) {
                 .array => |items| items,
-                else => return fail(allocator, message, "failed to unmarshal JWK set: json: cannot unmarshal {s} into Go struct field .keys of type []json.RawMessage", .{goJsonType(set)}),
+                else => return fail(allocator, message, "failed to unmarshal JWK set: failed to decode \"keys\": expected '[' but got {f}", .{GoToken{ .v = set }}),
             };
             var out: std.ArrayList(Key) = .empty;
             for (list, 0..) |item, i| {
@@ -101,6 +102,31 @@ fn fail(allocator: Allocator, message: Message, comptime fmt: []const u8, args: 
     message.* = try std.fmt.allocPrint(allocator, fmt, args);
     return error.Invalid;
 }
+
+/// A JSON token as Go's %v prints what json.Decoder.Token returns.
+const GoToken = struct {
+    v: Value,
+
+    pub fn format(self: GoToken, w: *std.Io.Writer) std.Io.Writer.Error!void {
+        switch (self.v) {
+            .null => try w.writeAll("<nil>"),
+            .boolean => |b| try w.writeAll(if (b) "true" else "false"),
+            .number => |n| try w.print("{f}", .{n}),
+            .string => |s| try w.writeAll(s),
+            .object => try w.writeAll("{"),
+            .array, .set => try w.writeAll("["),
+        }
+    }
+};
+
+/// Go's %q (strconv.Quote) of a string.
+const GoQuoted = struct {
+    s: []const u8,
+
+    pub fn format(self: GoQuoted, w: *std.Io.Writer) std.Io.Writer.Error!void {
+        return types.writeGoQuoted(w, self.s);
+    }
+};
 
 /// Go's encoding/json name for a value's kind in "cannot unmarshal" errors.
 fn goJsonType(v: Value) []const u8 {
@@ -132,7 +158,7 @@ pub fn parseKey(allocator: Allocator, v: Value, message: Message) Error!Key {
     var fields: Fields = .{ .allocator = allocator, .object = object, .message = message, .type_name = type_name };
     key.alg = try fields.string("alg");
     if (key.alg.len > 0 and !knownAlgorithm(key.alg)) {
-        return fields.failure("failed to decode value for key alg: invalid key value: {s}: invalid key algorithm", .{key.alg});
+        return fields.failure("failed to decode value for key alg: invalid key value: {f}: invalid key algorithm", .{GoQuoted{ .s = key.alg }});
     }
     key.kid = try fields.string("kid");
 

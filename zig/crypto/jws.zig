@@ -208,7 +208,16 @@ fn failKey(allocator: Allocator, message: *[]const u8, key: jwk.Material, requir
             .ed25519, .x25519 => "*jwk.okpPrivateKey",
         },
     };
-    message.* = try std.fmt.allocPrint(allocator, "jwsbb.Sign: invalid key type {s}. {s} is required", .{ type_name, required });
+    // keyconv's wording differs by target type.
+    const conversion: []const u8 = if (std.mem.eql(u8, required, "*rsa.PrivateKey"))
+        "failed to produce rsa.PrivateKey"
+    else if (std.mem.eql(u8, required, "*ecdsa.PrivateKey"))
+        "keyconv: failed to produce ecdsa.PrivateKey"
+    else if (std.mem.eql(u8, required, "[]byte"))
+        "keyconv: failed to produce []byte"
+    else
+        "failed to produce ed25519.PrivateKey";
+    message.* = try std.fmt.allocPrint(allocator, "jwsbb.Sign: invalid key type {s}. {s} is required: {s} from {s}: jwk.Export: no suitable exporter found for key type '{s}'", .{ type_name, required, conversion, type_name, type_name });
     return error.Invalid;
 }
 

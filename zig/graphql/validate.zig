@@ -26,7 +26,7 @@ const Position = ast.Position;
 pub const Error = error{ OutOfMemory, Unsupported };
 
 /// Recursion depth of the walk and of the rules' own traversals.
-pub const max_depth = 2000;
+pub const max_depth = 1000;
 /// Units of work before giving up (some rules are exponential on crafted input).
 pub const max_steps = 100_000_000;
 

@@ -571,6 +571,10 @@ const DepWalker = struct {
             .call => |call_ptr| try w.call(call_ptr),
             .template => |parts| for (parts) |part| switch (part) {
                 .term => |pt| try w.term(pt),
+                .values => |comp| {
+                    try w.term(comp.value);
+                    try w.body(comp.body);
+                },
                 .literal => {},
             },
         }
@@ -1226,6 +1230,10 @@ const RuleCompiler = struct {
                             else => .{ .term = try rc.compileTerm(scope, pt) },
                         },
                         .expr => |e| blk: {
+                            if (e.with.len > 0) {
+                                // `{a with input as x}`: evaluated as its own body, `$template = a with ...`.
+                                break :blk .{ .values = try rc.compileTemplateWith(scope, e) };
+                            }
                             // An embedded expression: a single term (refs, calls) is evaluated as a term.
                             switch (e.terms) {
                                 .term => |et| break :blk .{ .term = try rc.compileTerm(scope, et) },
@@ -1238,6 +1246,25 @@ const RuleCompiler = struct {
                 return .{ .template = parts };
             },
         }
+    }
+
+    fn compileTemplateWith(rc: *RuleCompiler, scope: *Scope, e: *const ast.Expr) Error!*const ir.Comprehension {
+        const term: ast.Term = switch (e.terms) {
+            .term => |t| t,
+            .call => |call| .{ .value = .{ .call = call }, .location = e.location },
+            else => return rc.fail(e.location, "rego_compile_error", "unsupported template expression", .{}),
+        };
+        const eq_ref = try rc.c.arena.alloc(ast.Term, 1);
+        eq_ref[0] = .{ .value = .{ .variable = "eq" }, .location = e.location };
+        const holder: ast.Term = .{ .value = .{ .variable = "$template" }, .location = e.location };
+        const call = try rc.c.arena.alloc(ast.Term, 3);
+        call[0] = .{ .value = .{ .ref = eq_ref }, .location = e.location };
+        call[1] = holder;
+        call[2] = term;
+        const body = try rc.c.arena.alloc(ast.Expr, 1);
+        body[0] = e.*;
+        body[0].terms = .{ .call = call };
+        return rc.compileComprehension(scope, null, holder, body);
     }
 
     fn compileComprehension(rc: *RuleCompiler, scope: *Scope, key: ?ast.Term, value: ast.Term, body: ast.Body) Error!*const ir.Comprehension {
@@ -1624,6 +1651,7 @@ const Safety = struct {
             .call => |call| try s.callArgs(call, io),
             .template => |parts| for (parts) |part| switch (part) {
                 .term => |pt| try s.term(pt, io, .input),
+                .values => |comp| try s.freeVars(comp.body, io),
                 .literal => {},
             },
         }
@@ -1715,6 +1743,10 @@ fn collectLocals(t: ir.Term, set: *std.DynamicBitSetUnmanaged) Error!void {
         },
         .template => |parts| for (parts) |part| switch (part) {
             .term => |pt| try collectLocals(pt, set),
+            .values => |comp| {
+                try collectLocals(comp.value, set);
+                for (comp.body) |expr| try collectExprLocals(expr, set);
+            },
             .literal => {},
         },
     }

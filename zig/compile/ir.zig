@@ -35,6 +35,8 @@ pub const TemplatePart = union(enum) {
     literal: []const u8,
     /// An embedded term: its value is printed; undefined prints `<undefined>`.
     term: Term,
+    /// An embedded expression with `with`: its first value (`<undefined>` when none).
+    values: *const Comprehension,
 };
 
 pub const RefHead = union(enum) {

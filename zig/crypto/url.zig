@@ -112,7 +112,7 @@ fn parseWithoutFragment(allocator: Allocator, raw: []const u8) Allocator.Error!I
         }
         const at = std.mem.lastIndexOfScalar(u8, authority, '@');
         const host_part = if (at) |i| authority[i + 1 ..] else authority;
-        switch (try parseHost(allocator, u.scheme, host_part)) {
+        switch (try parseHost(allocator, host_part)) {
             .ok => |h| u.host = h,
             .failed => |f| return failed(f),
         }
@@ -208,7 +208,7 @@ pub fn escapedPath(allocator: Allocator, u: Url) Allocator.Error![]const u8 {
     return escape(allocator, u.path, .path);
 }
 
-fn parseHost(allocator: Allocator, scheme: []const u8, host: []const u8) Allocator.Error!Result2 {
+fn parseHost(allocator: Allocator, host: []const u8) Allocator.Error!Result2 {
     if (std.mem.lastIndexOfScalar(u8, host, '[')) |open| {
         if (open > 0) return .{ .failed = "invalid IP-literal" };
         const close = std.mem.lastIndexOfScalar(u8, host, ']') orelse return .{ .failed = "missing ']' in host" };
@@ -225,11 +225,10 @@ fn parseHost(allocator: Allocator, scheme: []const u8, host: []const u8) Allocat
         return .{ .ok = try std.mem.concat(allocator, u8, &.{ "[", unescaped, "]", colon_port }) };
     }
     if (std.mem.indexOfScalar(u8, host, ':')) |first| {
-        var i = first;
-        const last = std.mem.lastIndexOfScalar(u8, host, ':').?;
-        // Go 1.26 keeps http(s) hosts strict about extra colons.
-        if (last != first and !std.mem.eql(u8, scheme, "http") and !std.mem.eql(u8, scheme, "https")) i = last;
-        const colon_port = host[i..];
+        _ = first;
+        // With several colons the port follows the last one (OPA's Go
+        // build keeps urlstrictcolons off, for every scheme).
+        const colon_port = host[std.mem.lastIndexOfScalar(u8, host, ':').?..];
         if (!validOptionalPort(colon_port)) return .{ .failed = try std.fmt.allocPrint(allocator, "invalid port {f} after host", .{quoted(colon_port)}) };
     }
     return switch (try unescape(allocator, host, .host)) {

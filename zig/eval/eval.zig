@@ -498,6 +498,14 @@ pub const Eval = struct {
                 var out: std.ArrayList(u8) = .empty;
                 for (parts) |part| switch (part) {
                     .literal => |s| try out.appendSlice(ev.arena, s),
+                    .values => |comp| {
+                        var list: std.ArrayList(Value) = .empty;
+                        const collect: CollectValue = .{ .term = comp.value, .list = &list };
+                        try ev.evalBody(comp.body, cont(&collect));
+                        if (list.items.len > 0) {
+                            try ev.appendTemplateValue(&out, list.items[0]);
+                        } else try out.appendSlice(ev.arena, "<undefined>");
+                    },
                     .term => |pt| {
                         if (try ev.evalSingle(pt)) |v| {
                             try ev.appendTemplateValue(&out, v);

@@ -9,6 +9,7 @@ const builtin = @import("builtin.zig");
 const value_mod = @import("../value/mod.zig");
 const types = @import("types.zig");
 const url = @import("../crypto/url.zig");
+const quoted = @import("../crypto/go_quote.zig").quoted;
 
 const Value = builtin.Value;
 const Context = builtin.Context;
@@ -27,13 +28,13 @@ const required_config = [_][]const u8{ "aws_access_key", "aws_region", "aws_secr
 
 /// The request keys http.send accepts (OPA's allowedKeyNames).
 const allowed_request_keys = [_][]const u8{
-    "method",                   "url",                          "body",                   "enable_redirect",
-    "force_json_decode",        "force_yaml_decode",            "headers",                "raw_body",
-    "tls_use_system_certs",     "tls_ca_cert",                  "tls_ca_cert_file",       "tls_ca_cert_env_variable",
-    "tls_client_cert",          "tls_client_cert_file",         "tls_client_cert_env_variable", "tls_client_key",
-    "tls_client_key_file",      "tls_client_key_env_variable",  "tls_insecure_skip_verify", "tls_server_name",
-    "timeout",                  "cache",                        "force_cache",            "force_cache_duration_seconds",
-    "raise_error",              "caching_mode",                 "max_retry_attempts",     "cache_ignored_headers",
+    "method",               "url",                         "body",                         "enable_redirect",
+    "force_json_decode",    "force_yaml_decode",           "headers",                      "raw_body",
+    "tls_use_system_certs", "tls_ca_cert",                 "tls_ca_cert_file",             "tls_ca_cert_env_variable",
+    "tls_client_cert",      "tls_client_cert_file",        "tls_client_cert_env_variable", "tls_client_key",
+    "tls_client_key_file",  "tls_client_key_env_variable", "tls_insecure_skip_verify",     "tls_server_name",
+    "timeout",              "cache",                       "force_cache",                  "force_cache_duration_seconds",
+    "raise_error",          "caching_mode",                "max_retry_attempts",           "cache_ignored_headers",
 };
 
 /// Headers left out of the canonical request: proxies may change them.
@@ -79,7 +80,7 @@ fn signReq(ctx: *Context, args: []const Value) Error!Value {
     }
     const parsed = switch (try url.parse(ctx.allocator, url_value.string)) {
         .ok => |u| u,
-        .failed => |f| return ctx.builtinError("parse {f}: {s}", .{ goQuoted(f.url), f.reason }),
+        .failed => |f| return ctx.builtinError("parse {f}: {s}", .{ quoted(f.url), f.reason }),
     };
 
     const body = try requestBody(ctx, request);
@@ -383,19 +384,6 @@ const Timestamp = struct {
         } else {
             w.print("{d:0>4}", .{@as(u64, @intCast(year))}) catch unreachable; // Fits the buffer.
         }
-    }
-};
-
-/// Go's %q, for the URL in url.Parse errors.
-fn goQuoted(s: []const u8) GoQuoted {
-    return .{ .s = s };
-}
-
-const GoQuoted = struct {
-    s: []const u8,
-
-    pub fn format(self: GoQuoted, w: *std.Io.Writer) std.Io.Writer.Error!void {
-        return types.writeGoQuoted(w, self.s);
     }
 };
 

@@ -1,6 +1,6 @@
 //! Builtins of the crypto family (see builtin.zig for the interface):
 //! crypto.md5, crypto.sha1, crypto.sha256, crypto.hmac.* (v1/topdown/crypto.go)
-//! and, from crypto_x509.zig, the X.509 and private key parsers.
+//! and, from crypto/builtins_x509.zig, the X.509 and private key parsers.
 const std = @import("std");
 const builtin = @import("builtin.zig");
 const Hash = @import("../crypto/hash.zig").Hash;

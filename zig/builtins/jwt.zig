@@ -512,3 +512,53 @@ fn jwsHeaderString(allocator: Allocator, header: []const u8, key: []const u8) Al
         .not_string => |kind| .{ .failed = try std.fmt.allocPrint(allocator, "value doesn't contain string; it contains {s}", .{kind.name()}) },
     };
 }
+
+const testing = std.testing;
+
+fn callBuiltin(arena: Allocator, name: []const u8, args: []const Value) Error!Value {
+    for (builtins) |b| {
+        if (!std.mem.eql(u8, b.name, name)) continue;
+        var ctx: Context = .{ .allocator = arena, .now_ns = 1_700_000_000_000_000_000 };
+        return b.func(&ctx, args);
+    }
+    unreachable; // Tests name registered builtins.
+}
+
+const rfc7515_key = "{\"kty\":\"oct\",\"k\":\"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow\"}";
+
+test "encode_sign_raw reproduces RFC 7515 appendix A.1" {
+    var arena: std.heap.ArenaAllocator = .init(testing.allocator);
+    defer arena.deinit();
+    const got = try callBuiltin(arena.allocator(), "io.jwt.encode_sign_raw", &.{
+        .{ .string = "{\"typ\":\"JWT\",\r\n \"alg\":\"HS256\"}" },
+        .{ .string = "{\"iss\":\"joe\",\r\n \"exp\":1300819380,\r\n \"http://example.com/is_root\":true}" },
+        .{ .string = rfc7515_key },
+    });
+    try testing.expectEqualStrings("eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", got.string);
+}
+
+test "decode and verify an HS256 token" {
+    var arena: std.heap.ArenaAllocator = .init(testing.allocator);
+    defer arena.deinit();
+    const a = arena.allocator();
+    const token: Value = .{ .string = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwIiwiaXNzIjoib3BhIn0.XmVoLoHI3pxMtMO_WRONMSJzGUDP9pDjy8Jp0_tdRXY" };
+    const decoded = try callBuiltin(a, "io.jwt.decode", &.{token});
+    try testing.expectEqualStrings("opa", order.objectGetString(decoded.array[1].object, "iss").?.string);
+    try testing.expect((try callBuiltin(a, "io.jwt.verify_hs256", &.{ token, .{ .string = "secret" } })).boolean);
+    try testing.expect(!(try callBuiltin(a, "io.jwt.verify_hs256", &.{ token, .{ .string = "other" } })).boolean);
+    try testing.expectError(error.BuiltinError, callBuiltin(a, "io.jwt.decode", &.{.{ .string = "a.b" }}));
+}
+
+test "decode_verify checks the signature and the claims" {
+    var arena: std.heap.ArenaAllocator = .init(testing.allocator);
+    defer arena.deinit();
+    const a = arena.allocator();
+    const token: Value = .{ .string = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwIiwiaXNzIjoib3BhIn0.XmVoLoHI3pxMtMO_WRONMSJzGUDP9pDjy8Jp0_tdRXY" };
+    const constraints = try order.objectFromUnsorted(a, &.{ .{ .string = "secret" }, .{ .string = "iss" } }, &.{ .{ .string = "secret" }, .{ .string = "opa" } }, .reject, null);
+    const ok = try callBuiltin(a, "io.jwt.decode_verify", &.{ token, .{ .object = constraints } });
+    try testing.expect(ok.array[0].boolean);
+    const wrong = try order.objectFromUnsorted(a, &.{ .{ .string = "secret" }, .{ .string = "iss" } }, &.{ .{ .string = "secret" }, .{ .string = "x" } }, .reject, null);
+    const rejected = try callBuiltin(a, "io.jwt.decode_verify", &.{ token, .{ .object = wrong } });
+    try testing.expect(!rejected.array[0].boolean);
+    try testing.expectError(error.BuiltinError, callBuiltin(a, "io.jwt.decode_verify", &.{ token, .{ .object = &Object.empty } }));
+}

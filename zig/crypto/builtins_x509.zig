@@ -26,7 +26,7 @@ const Object = value_mod.Object;
 pub const builtins: []const builtin.Builtin = &.{
     .{ .name = "crypto.x509.parse_certificates", .arity = 1, .func = parseCertificates },
     .{ .name = "crypto.x509.parse_and_verify_certificates", .arity = 1, .func = parseAndVerify },
-    .{ .name = "crypto.x509.parse_and_verify_certificates_with_options", .arity = 2, .func = parseAndVerifyWithOptions, .nondeterministic = false },
+    .{ .name = "crypto.x509.parse_and_verify_certificates_with_options", .arity = 2, .func = parseAndVerifyWithOptions },
     .{ .name = "crypto.x509.parse_certificate_request", .arity = 1, .func = parseCertificateRequest },
     .{ .name = "crypto.x509.parse_keypair", .arity = 2, .func = parseKeypair },
     .{ .name = "crypto.x509.parse_rsa_private_key", .arity = 1, .func = parseRsaPrivateKey },
@@ -337,3 +337,25 @@ fn parseKeypair(ctx: *Context, args: []const Value) Error!Value {
     return b.finish();
 }
 
+const testing = std.testing;
+const testdata = @import("testdata.zig");
+
+test "parse_private_keys: empty input is null, no PEM is an empty list" {
+    var arena: std.heap.ArenaAllocator = .init(testing.allocator);
+    defer arena.deinit();
+    var ctx: Context = .{ .allocator = arena.allocator() };
+    try testing.expect(try parsePrivateKeys(&ctx, &.{.{ .string = "" }}) == .null);
+    try testing.expectEqual(@as(usize, 0), (try parsePrivateKeys(&ctx, &.{.{ .string = "nope" }})).array.len);
+}
+
+test "parse_certificates reads base64 DER" {
+    var arena: std.heap.ArenaAllocator = .init(testing.allocator);
+    defer arena.deinit();
+    const a = arena.allocator();
+    var ctx: Context = .{ .allocator = a };
+    const text = try base64.encodeStandard(a, testdata.cert_ec);
+    const certs = try parseCertificates(&ctx, &.{.{ .string = text }});
+    const subject = value_mod.order.objectGetString(certs.array[0].object, "Subject").?;
+    try testing.expectEqualStrings("prime256v1", value_mod.order.objectGetString(subject.object, "CommonName").?.string);
+    try testing.expectError(error.BuiltinError, parseCertificates(&ctx, &.{.{ .string = "foobar" }}));
+}

@@ -5,6 +5,7 @@
 //! errors its own way, and OPA's messages show both.
 const std = @import("std");
 const Allocator = std.mem.Allocator;
+const quoted = @import("go_quote.zig").quoted;
 
 pub const max_depth = 300;
 
@@ -151,7 +152,7 @@ const Parser = struct {
             },
             else => {
                 const tail = rawNumber(s) orelse {
-                    p.record(s, try std.fmt.allocPrint(p.allocator, "unexpected char: {s}", .{try goQuote(p.allocator, s[0..1])}));
+                    p.record(s, try std.fmt.allocPrint(p.allocator, "unexpected char: {f}", .{quoted(s[0..1])}));
                     return p.wrap("cannot parse number: ");
                 };
                 return .{ .kind = .number, .tail = tail };
@@ -165,7 +166,7 @@ const Parser = struct {
     }
 
     fn unexpectedValue(p: *Parser, s: []const u8) error{ Syntax, OutOfMemory } {
-        return p.failAt(s, try std.fmt.allocPrint(p.allocator, "unexpected value found: {s}", .{try goQuote(p.allocator, s)}));
+        return p.failAt(s, try std.fmt.allocPrint(p.allocator, "unexpected value found: {f}", .{quoted(s)}));
     }
 
     fn array(p: *Parser, input: []const u8, depth: usize) error{ Syntax, OutOfMemory }![]const u8 {
@@ -322,25 +323,6 @@ fn appendRune(allocator: Allocator, out: *std.ArrayList(u8), r: u21) Allocator.E
     var buffer: [4]u8 = undefined;
     const len = std.unicode.utf8Encode(r, &buffer) catch std.unicode.utf8Encode(0xfffd, &buffer) catch unreachable; // U+FFFD encodes.
     try out.appendSlice(allocator, buffer[0..len]);
-}
-
-/// Go's %q for the short ASCII snippets fastjson puts in messages; bytes
-/// outside printable ASCII are escaped as \xNN (close to strconv.Quote for
-/// the texts at hand).
-fn goQuote(allocator: Allocator, s: []const u8) Allocator.Error![]const u8 {
-    var out: std.ArrayList(u8) = .empty;
-    try out.append(allocator, '"');
-    for (s) |c| switch (c) {
-        '"' => try out.appendSlice(allocator, "\\\""),
-        '\\' => try out.appendSlice(allocator, "\\\\"),
-        '\n' => try out.appendSlice(allocator, "\\n"),
-        '\r' => try out.appendSlice(allocator, "\\r"),
-        '\t' => try out.appendSlice(allocator, "\\t"),
-        0x20...0x21, 0x23...0x5b, 0x5d...0x7e => try out.append(allocator, c),
-        else => try out.print(allocator, "\\x{x:0>2}", .{c}),
-    };
-    try out.append(allocator, '"');
-    return out.items;
 }
 
 const testing = std.testing;

@@ -15,7 +15,7 @@ const Value = value_mod.Value;
 const Object = value_mod.Object;
 const order = value_mod.order;
 const json = value_mod.json;
-const types = @import("../builtins/types.zig");
+const quoted = @import("go_quote.zig").quoted;
 
 pub const Material = union(enum) {
     public: keys.PublicKey,
@@ -119,15 +119,6 @@ const GoToken = struct {
     }
 };
 
-/// Go's %q (strconv.Quote) of a string.
-const GoQuoted = struct {
-    s: []const u8,
-
-    pub fn format(self: GoQuoted, w: *std.Io.Writer) std.Io.Writer.Error!void {
-        return types.writeGoQuoted(w, self.s);
-    }
-};
-
 /// Go's encoding/json name for a value's kind in "cannot unmarshal" errors.
 fn goJsonType(v: Value) []const u8 {
     return switch (v) {
@@ -158,7 +149,7 @@ pub fn parseKey(allocator: Allocator, v: Value, message: Message) Error!Key {
     var fields: Fields = .{ .allocator = allocator, .object = object, .message = message, .type_name = type_name };
     key.alg = try fields.string("alg");
     if (key.alg.len > 0 and !knownAlgorithm(key.alg)) {
-        return fields.failure("failed to decode value for key alg: invalid key value: {f}: invalid key algorithm", .{GoQuoted{ .s = key.alg }});
+        return fields.failure("failed to decode value for key alg: invalid key value: {f}: invalid key algorithm", .{quoted(key.alg)});
     }
     key.kid = try fields.string("kid");
 
@@ -176,13 +167,14 @@ pub fn parseKey(allocator: Allocator, v: Value, message: Message) Error!Key {
             return key;
         }
         if (d.?.len == 0) return fields.validation("missing \"d\" value", .{});
-        var primes: std.ArrayList([]const u8) = .empty;
-        if (try fields.bytes("p")) |p| try primes.append(allocator, der.trimLeadingZeros(p));
-        if (try fields.bytes("q")) |q| try primes.append(allocator, der.trimLeadingZeros(q));
+        // Both slots are kept, empty when absent: jwx names the missing one.
+        const primes = try allocator.alloc([]const u8, 2);
+        primes[0] = der.trimLeadingZeros((try fields.bytes("p")) orelse "");
+        primes[1] = der.trimLeadingZeros((try fields.bytes("q")) orelse "");
         key.material = .{ .private = .{ .rsa = .{
             .public = public,
             .d = der.trimLeadingZeros(d.?),
-            .primes = primes.items,
+            .primes = primes,
             .dp = der.trimLeadingZeros((try fields.bytes("dp")) orelse ""),
             .dq = der.trimLeadingZeros((try fields.bytes("dq")) orelse ""),
             .qinv = der.trimLeadingZeros((try fields.bytes("qi")) orelse ""),
@@ -303,13 +295,13 @@ const Fields = struct {
 /// content encryption); a key with another "alg" fails to parse.
 fn knownAlgorithm(alg: []const u8) bool {
     const names = [_][]const u8{
-        "HS256",          "HS384",          "HS512",          "RS256",          "RS384",         "RS512",
-        "ES256",          "ES384",          "ES512",          "PS256",          "PS384",         "PS512",
-        "EdDSA",          "ES256K",         "none",           "RSA1_5",         "RSA-OAEP",      "RSA-OAEP-256",
-        "RSA-OAEP-384",   "RSA-OAEP-512",   "A128KW",         "A192KW",         "A256KW",        "dir",
-        "ECDH-ES",        "ECDH-ES+A128KW", "ECDH-ES+A192KW", "ECDH-ES+A256KW", "A128GCMKW",     "A192GCMKW",
-        "A256GCMKW",      "PBES2-HS256+A128KW", "PBES2-HS384+A192KW", "PBES2-HS512+A256KW", "A128CBC-HS256", "A192CBC-HS384",
-        "A256CBC-HS512",  "A128GCM",        "A192GCM",        "A256GCM",        "Ed25519",       "Ed448",
+        "HS256",         "HS384",              "HS512",              "RS256",              "RS384",         "RS512",
+        "ES256",         "ES384",              "ES512",              "PS256",              "PS384",         "PS512",
+        "EdDSA",         "ES256K",             "none",               "RSA1_5",             "RSA-OAEP",      "RSA-OAEP-256",
+        "RSA-OAEP-384",  "RSA-OAEP-512",       "A128KW",             "A192KW",             "A256KW",        "dir",
+        "ECDH-ES",       "ECDH-ES+A128KW",     "ECDH-ES+A192KW",     "ECDH-ES+A256KW",     "A128GCMKW",     "A192GCMKW",
+        "A256GCMKW",     "PBES2-HS256+A128KW", "PBES2-HS384+A192KW", "PBES2-HS512+A256KW", "A128CBC-HS256", "A192CBC-HS384",
+        "A256CBC-HS512", "A128GCM",            "A192GCM",            "A256GCM",            "Ed25519",       "Ed448",
     };
     for (names) |name| if (std.mem.eql(u8, alg, name)) return true;
     return false;

@@ -156,15 +156,28 @@ pub fn sign(allocator: Allocator, key: jwk.Material, alg: Algorithm, input: []co
                 .private => |p| if (p == .rsa) p.rsa else return failKey(allocator, message, key, "*rsa.PrivateKey"),
                 else => return failKey(allocator, message, key, "*rsa.PrivateKey"),
             };
+            // jwx exports a private JWK to Go's key only with both primes.
+            for ([_][]const u8{ "q", "p" }, [_]usize{ 1, 0 }) |name, i| {
+                if (private.primes.len <= i or private.primes[i].len == 0) {
+                    message.* = try std.fmt.allocPrint(allocator, "jwsbb.Sign: invalid key type *jwk.rsaPrivateKey. *rsa.PrivateKey is required: failed to produce rsa.PrivateKey from *jwk.rsaPrivateKey: jwk.Export: failed to export jwk.Key to raw format: missing \"{s}\" value", .{name});
+                    return error.Invalid;
+                }
+            }
             const digest = alg.hash().digest(&.{input}, &digest_buffer);
             const result = if (alg.family() == .rsa_pkcs1)
                 rsa.signPkcs1v15(allocator, private, alg.hash(), digest)
             else
                 rsa.signPss(allocator, private, alg.hash(), digest);
+            // Go's crypto/rsa errors come through bare.
             return result catch |err| switch (err) {
                 error.OutOfMemory => error.OutOfMemory,
-                error.InvalidKey => fail(message, "failed to sign payload using rsa: crypto/rsa: invalid or insecure key"),
-                error.MessageTooLong => fail(message, "failed to sign payload using rsa: crypto/rsa: key size too small for PSS signature"),
+                error.InsecureKey => {
+                    message.* = try std.fmt.allocPrint(allocator, "crypto/rsa: {d}-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)", .{private.public.bits()});
+                    return error.Invalid;
+                },
+                error.ModulusMismatch => fail(message, "crypto/rsa: p * q != n"),
+                error.InvalidKey => fail(message, "crypto/rsa: invalid private key"),
+                error.MessageTooLong => fail(message, "crypto/rsa: key size too small for PSS signature"),
             };
         },
         .ecdsa => {

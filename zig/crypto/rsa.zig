@@ -150,11 +150,45 @@ fn pssVerify(hash: Hash, digest: []const u8, em: []u8, em_bits: usize, salt_leng
     return std.mem.eql(u8, h, h2);
 }
 
-pub const SignError = error{ InvalidKey, MessageTooLong, OutOfMemory };
+pub const SignError = error{
+    /// Under 1024 bits: Go's "N-bit keys are insecure".
+    InsecureKey,
+    /// The primes do not multiply to the modulus.
+    ModulusMismatch,
+    /// Any other inconsistency of the key.
+    InvalidKey,
+    MessageTooLong,
+    OutOfMemory,
+};
+
+/// The checks Go makes on a private key before signing, in its order:
+/// key size, then the primes against the modulus.
+fn checkPrivateKey(allocator: Allocator, key: PrivateKey) SignError!void {
+    if (key.public.bits() < 1024) return error.InsecureKey;
+    _ = try checkPublicKey(key.public);
+    if (key.primes.len != 2) return error.InvalidKey;
+    var p = try std.math.big.int.Managed.init(allocator);
+    var q = try std.math.big.int.Managed.init(allocator);
+    var n = try std.math.big.int.Managed.init(allocator);
+    var product = try std.math.big.int.Managed.init(allocator);
+    try setBytes(&p, key.primes[0]);
+    try setBytes(&q, key.primes[1]);
+    try setBytes(&n, key.public.n);
+    try product.mul(&p, &q);
+    if (!product.eql(n)) return error.ModulusMismatch;
+}
+
+fn setBytes(x: *std.math.big.int.Managed, bytes: []const u8) Allocator.Error!void {
+    const trimmed = der.trimLeadingZeros(bytes);
+    try x.ensureCapacity(std.math.big.int.calcTwosCompLimbCount(@max(1, trimmed.len) * 8));
+    var m = x.toMutable();
+    m.readTwosComplement(trimmed, trimmed.len * 8, .big, .unsigned);
+    x.setMetadata(m.positive, m.len);
+}
 
 /// Go's rsa.SignPKCS1v15 with a hash; the result has the modulus size.
 pub fn signPkcs1v15(allocator: Allocator, key: PrivateKey, hash: Hash, digest: []const u8) SignError![]u8 {
-    _ = try checkPublicKey(key.public);
+    try checkPrivateKey(allocator, key);
     const k = key.public.size();
     const prefix = hash.digestInfoPrefix();
     if (k < prefix.len + digest.len + 11) return error.MessageTooLong;
@@ -166,7 +200,7 @@ pub fn signPkcs1v15(allocator: Allocator, key: PrivateKey, hash: Hash, digest: [
 /// Go's rsa.SignPSS with PSSSaltLengthEqualsHash (what JWS uses); the salt
 /// is random, so signatures differ from call to call as in Go.
 pub fn signPss(allocator: Allocator, key: PrivateKey, hash: Hash, digest: []const u8) SignError![]u8 {
-    _ = try checkPublicKey(key.public);
+    try checkPrivateKey(allocator, key);
     const h_len = hash.length();
     const em_bits = key.public.bits() - 1;
     const em_len = (em_bits + 7) / 8;
@@ -208,13 +242,15 @@ const testing = std.testing;
 // A 1024-bit test key (e = 65537), generated with openssl for these tests.
 const test_n = "\xbe\x51\x72\x9b\xc1\xc9\x8a\x1e\xda\xdf\x6d\xf1\x41\x2e\x02\xf7\x49\x3e\xd0\xbb\xbb\x2d\x7f\x54\xbe\x8e\x7c\xe6\x21\xe8\x09\x33\x82\x0a\x51\x99\xad\xfd\x71\x26\x00\xc2\x73\x98\x25\x4b\xe1\x30\x09\x41\x5a\x97\x01\xee\x8f\xdb\x53\x81\x50\x0a\xba\x61\x40\x08\x9a\x13\x02\xd2\x37\x48\x19\x90\xe7\x0c\x5d\xab\xac\xea\xf6\x7d\xb0\x8d\xe4\x36\x88\x93\x4d\xc4\x5c\xa9\x70\x0a\x19\x46\x4a\xe5\x53\xad\x70\xe4\xa4\x0c\x36\x79\xbe\xcd\xb4\x57\x77\xd4\x9b\xad\x40\xec\xaf\xcd\x85\x31\x4d\xce\xd1\x24\xf0\x89\xe6\x9b\x0c\x8b";
 const test_d = "\x8d\x71\xb4\xee\xe3\xa8\x68\x99\xa3\xeb\x78\x27\x5c\x5c\xd8\xe1\x76\x33\x54\x28\xa1\xe5\x1f\x84\x19\x17\x86\xe5\xf6\x7f\x20\x0f\x82\xef\x2e\x54\x3c\x06\x67\x48\x6a\x3a\x1a\x75\x12\x0b\x01\xf2\x94\x7e\x58\xd8\x70\x1c\x20\x18\x4e\x48\x85\xf7\x63\x2b\x91\xcd\x4a\xb4\x30\xb8\x71\xa6\x87\xb1\x9c\xca\xf0\x9a\xd1\x55\x17\xf6\x92\x05\x6a\x12\xb7\xa2\x3f\xf7\xa2\x4a\x5d\x81\x2f\x86\x41\xb4\x7f\x05\x8c\x37\x3e\xe8\xe1\x11\xb5\xe7\xa7\x04\xc3\x6d\x76\xcd\x80\xb0\x14\x72\x1e\xf3\x74\x03\xf2\xb2\x84\x5e\x73\x40\x1e\xf1";
+const test_p = "\xdd\x47\x46\xe9\xc0\x9d\xa8\x7c\x8e\x4a\x5a\x29\x86\xf4\x57\x58\x64\xd7\x04\xc0\x3b\x18\x17\xc4\x26\x91\xbc\x1e\x21\x47\x6f\xe0\x36\x07\x22\x39\x52\x18\x18\x64\x0e\xe6\xfd\x73\xb8\xe8\x66\x1d\xb7\xc4\xa4\x30\x6c\x3d\x9b\xf0\x4e\x4e\xf4\xd3\xb7\x5b\x06\xe9";
+const test_q = "\xdc\x2e\x80\x41\x5c\x35\x27\x72\xd5\xc5\xb0\xd5\x85\xf3\xe1\xbc\x13\xde\xcb\xde\x0b\xa6\xad\xf2\x5d\xa8\xbd\xaf\x31\xc4\x29\x58\x50\x2c\xaf\x21\xd5\xcd\x8a\x08\x6d\x33\xa3\xf3\x4b\xb3\x85\xdf\x0c\xcb\x07\xda\xc8\xba\x53\x9e\x32\x27\xb3\xb0\xa2\xe5\xf7\x53";
 
 test "PKCS #1 v1.5 and PSS signatures round-trip" {
     var arena: std.heap.ArenaAllocator = .init(testing.allocator);
     defer arena.deinit();
     const a = arena.allocator();
     const public: PublicKey = .{ .n = test_n, .e = "\x01\x00\x01" };
-    const private: PrivateKey = .{ .public = public, .d = test_d, .primes = &.{} };
+    const private: PrivateKey = .{ .public = public, .d = test_d, .primes = &.{ test_p, test_q } };
     var out: [Hash.max_length]u8 = undefined;
     const digest = Hash.sha256.digest(&.{"message"}, &out);
 

@@ -2,6 +2,8 @@
 //! raw query), parsed as Go's net/url Parse parses them, with its errors.
 const std = @import("std");
 const Allocator = std.mem.Allocator;
+const quoted = @import("go_quote.zig").quoted;
+const ip = @import("ip.zig");
 
 /// Go's url.URL.
 pub const Url = struct {
@@ -220,8 +222,8 @@ fn parseHost(allocator: Allocator, host: []const u8) Allocator.Error!Result2 {
             .ok => |n| n,
             .failed => |f| return .{ .failed = f },
         };
-        const zone_at = std.mem.indexOfScalar(u8, unescaped, '%') orelse unescaped.len;
-        _ = std.net.Ip6Address.parse(unescaped[0..zone_at], 0) catch return .{ .failed = try std.fmt.allocPrint(allocator, "invalid host: ParseAddr({f}): unable to parse IP", .{quoted(unescaped)}) };
+        const address = ip.parse(unescaped) orelse return .{ .failed = try std.fmt.allocPrint(allocator, "invalid host: ParseAddr({f}): unable to parse IP", .{quoted(unescaped)}) };
+        if (address.is4) return .{ .failed = "invalid IP-literal" };
         return .{ .ok = try std.mem.concat(allocator, u8, &.{ "[", unescaped, "]", colon_port }) };
     }
     if (std.mem.indexOfScalar(u8, host, ':')) |first| {
@@ -356,25 +358,6 @@ fn escape(allocator: Allocator, s: []const u8, mode: Mode) Allocator.Error![]con
     }
     return out.items;
 }
-
-/// Go's %q of ASCII text (the URL fragments quoted in messages).
-fn quoted(s: []const u8) Quoted {
-    return .{ .s = s };
-}
-
-const Quoted = struct {
-    s: []const u8,
-
-    pub fn format(self: Quoted, w: *std.Io.Writer) std.Io.Writer.Error!void {
-        try w.writeByte('"');
-        for (self.s) |c| switch (c) {
-            '"', '\\' => try w.print("\\{c}", .{c}),
-            0x20...0x21, 0x23...0x5b, 0x5d...0x7e => try w.writeByte(c),
-            else => try w.print("\\x{x:0>2}", .{c}),
-        };
-        try w.writeByte('"');
-    }
-};
 
 const testing = std.testing;
 

@@ -52,6 +52,17 @@ pub fn parse(allocator: Allocator, text: []const u8, message: *[]const u8) Error
     };
     var out: std.ArrayList(Key) = .empty;
     for (set) |k| {
+        // jwk.Export makes Go keys of all of them first; a private RSA key
+        // needs both primes for that.
+        if (k.material == .private and k.material.private == .rsa) {
+            const primes = k.material.private.rsa.primes;
+            for ([_][]const u8{ "q", "p" }, [_]usize{ 1, 0 }) |name, i| {
+                if (primes.len <= i or primes[i].len == 0) {
+                    message.* = try std.fmt.allocPrint(allocator, "jwk.Export: failed to export jwk.Key to raw format: missing \"{s}\" value", .{name});
+                    return error.Invalid;
+                }
+            }
+        }
         // Keys for algorithms JWT verification does not know are skipped.
         if (k.alg.len > 0 and jws.Algorithm.fromName(k.alg) == null) continue;
         try out.append(allocator, .{ .alg = k.alg, .kid = k.kid, .material = k.material });

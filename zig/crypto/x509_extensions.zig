@@ -6,6 +6,8 @@ const Allocator = std.mem.Allocator;
 const der = @import("der.zig");
 const keys = @import("keys.zig");
 const url = @import("url.zig");
+const quoted = @import("go_quote.zig").quoted;
+const ip = @import("ip.zig");
 
 pub const Message = keys.Message;
 pub const Error = keys.Error;
@@ -296,11 +298,8 @@ fn subtrees(allocator: Allocator, content: []const u8, unhandled: *bool, message
 
 /// net.ParseIP succeeding: a dotted IPv4 address or an IPv6 address.
 fn looksLikeIp(s: []const u8) bool {
-    _ = std.net.Ip4Address.parse(s, 0) catch {
-        _ = std.net.Ip6Address.parse(s, 0) catch return false;
-        return true;
-    };
-    return true;
+    const a = ip.parse(s) orelse return false;
+    return !a.has_zone;
 }
 
 /// Zero or more 1 bits, then zero bits (Go's isValidIPMask).
@@ -539,28 +538,6 @@ fn authorityInfoAccess(allocator: Allocator, value: []const u8, out: *Fields, me
     if (ocsp.items.len > 0) out.ocsp_server = ocsp.items;
     if (issuers.items.len > 0) out.issuing_certificate_url = issuers.items;
 }
-
-/// Go's %q for messages (ASCII texts here: IA5 values).
-fn quoted(s: []const u8) Quoted {
-    return .{ .s = s };
-}
-
-const Quoted = struct {
-    s: []const u8,
-
-    pub fn format(self: Quoted, w: *std.Io.Writer) std.Io.Writer.Error!void {
-        try w.writeByte('"');
-        for (self.s) |c| switch (c) {
-            '"', '\\' => try w.print("\\{c}", .{c}),
-            '\n' => try w.writeAll("\\n"),
-            '\r' => try w.writeAll("\\r"),
-            '\t' => try w.writeAll("\\t"),
-            0x20...0x21, 0x23...0x5b, 0x5d...0x7e => try w.writeByte(c),
-            else => try w.print("\\x{x:0>2}", .{c}),
-        };
-        try w.writeByte('"');
-    }
-};
 
 const testing = std.testing;
 

@@ -16,6 +16,7 @@ const rsa = @import("rsa.zig");
 const ecdsa = @import("ecdsa.zig");
 const jws = @import("jws.zig");
 const policy = @import("x509_policy.zig");
+const ip_mod = @import("ip.zig");
 
 const Certificate = x509.Certificate;
 
@@ -31,10 +32,10 @@ pub const Options = struct {
 };
 
 const key_usage_names = [_][]const u8{
-    "KeyUsageAny",                  "KeyUsageServerAuth",               "KeyUsageClientAuth",
-    "KeyUsageCodeSigning",          "KeyUsageEmailProtection",          "KeyUsageIPSECEndSystem",
-    "KeyUsageIPSECTunnel",          "KeyUsageIPSECUser",                "KeyUsageTimeStamping",
-    "KeyUsageOCSPSigning",          "KeyUsageMicrosoftServerGatedCrypto", "KeyUsageNetscapeServerGatedCrypto",
+    "KeyUsageAny",                            "KeyUsageServerAuth",                 "KeyUsageClientAuth",
+    "KeyUsageCodeSigning",                    "KeyUsageEmailProtection",            "KeyUsageIPSECEndSystem",
+    "KeyUsageIPSECTunnel",                    "KeyUsageIPSECUser",                  "KeyUsageTimeStamping",
+    "KeyUsageOCSPSigning",                    "KeyUsageMicrosoftServerGatedCrypto", "KeyUsageNetscapeServerGatedCrypto",
     "KeyUsageMicrosoftCommercialCodeSigning", "KeyUsageMicrosoftKernelCodeSigning",
 };
 
@@ -340,27 +341,10 @@ fn matchHostnames(allocator: Allocator, pattern_in: []const u8, host_parts: []co
     return i == host_parts.len;
 }
 
-const Ip = struct {
-    bytes: [16]u8,
-    len: u8,
-
-    fn slice(ip: *const Ip) []const u8 {
-        return ip.bytes[0..ip.len];
-    }
-};
-
-/// net.ParseIP: IPv4 dotted quad or IPv6 text.
-fn parseIp(s: []const u8) ?Ip {
-    if (std.net.Ip4Address.parse(s, 0)) |a| {
-        var out: Ip = .{ .bytes = undefined, .len = 4 };
-        @memcpy(out.bytes[0..4], std.mem.asBytes(&a.sa.addr));
-        return out;
-    } else |_| {}
-    if (std.mem.indexOfScalar(u8, s, '%') != null) return null;
-    if (std.net.Ip6Address.parse(s, 0)) |a| {
-        return .{ .bytes = a.sa.addr, .len = 16 };
-    } else |_| {}
-    return null;
+/// net.ParseIP: netip.ParseAddr without a zone.
+fn parseIp(s: []const u8) ?ip_mod.Addr {
+    const a = ip_mod.parse(s) orelse return null;
+    return if (a.has_zone) null else a;
 }
 
 /// net.IP.Equal: IPv4 and IPv4-mapped IPv6 forms are equal.
@@ -500,7 +484,7 @@ fn uriDomain(allocator: Allocator, u: url.Url) Allocator.Error!?[]const u8 {
         const colon = std.mem.lastIndexOfScalar(u8, host, ':').?;
         host = host[0..colon];
     }
-    if (parseIp(host) != null or (std.mem.startsWith(u8, host, "[") and std.mem.endsWith(u8, host, "]"))) return null;
+    if (ip_mod.parse(host) != null or (std.mem.startsWith(u8, host, "[") and std.mem.endsWith(u8, host, "]"))) return null;
     return host;
 }
 

@@ -128,10 +128,24 @@ const Compiler = struct {
 
     fn glue(c: *Compiler, matchers: []const Matcher) Error!?Matcher {
         if (try c.glueAsEvery(matchers)) |m| return m;
-        return c.glueAsRow(matchers);
+        return glueAsRow(matchers);
     }
 
-    fn glueAsRow(c: *Compiler, matchers: []const Matcher) Error!?Matcher {
+    /// The length of what `glue` would make of `matchers`, without making
+    /// it (minimizeMatchers tries every sub-run): null when nothing glues.
+    fn gluedLen(matchers: []const Matcher) ?isize {
+        if (everyShape(matchers)) |shape| {
+            return switch (shape.result()) {
+                .super, .any, .min => no_len,
+                // EveryOf.Len: no_len unless it holds nothing.
+                .every => if (shape.min == 0 and shape.separator.len == 0) 0 else no_len,
+            };
+        }
+        const row = glueAsRow(matchers) orelse return null;
+        return row.len();
+    }
+
+    fn glueAsRow(matchers: []const Matcher) ?Matcher {
         if (matchers.len <= 1) return null;
         var total: usize = 0;
         for (matchers) |m| {
@@ -139,53 +153,75 @@ const Compiler = struct {
             if (l == no_len) return null;
             total += @intCast(l);
         }
-        return .{ .row = .{ .matchers = try c.allocator.dupe(Matcher, matchers), .runes = total } };
+        // The slice is never changed once built: no copy needed.
+        return .{ .row = .{ .matchers = matchers, .runes = total } };
     }
 
-    /// glueMatchersAsEvery: runs of *, **, ? and [!...] sharing separators
-    /// (a negated list's characters count as its separators).
-    fn glueAsEvery(c: *Compiler, matchers: []const Matcher) Error!?Matcher {
+    /// What glueMatchersAsEvery sees in a run of *, **, ? and [!...]
+    /// sharing separators (a negated list's characters count as its
+    /// separators).
+    const EveryShape = struct {
+        has_any: bool = false,
+        has_super: bool = false,
+        has_single: bool = false,
+        min: usize = 0,
+        separator: []const u21 = &.{},
+
+        fn result(shape: EveryShape) enum { super, any, min, every } {
+            if (shape.has_super and !shape.has_any and !shape.has_single) return .super;
+            if (shape.has_any and !shape.has_super and !shape.has_single) return .any;
+            if ((shape.has_any or shape.has_super) and shape.min > 0 and shape.separator.len == 0) return .min;
+            return .every;
+        }
+    };
+
+    fn everyShape(matchers: []const Matcher) ?EveryShape {
         if (matchers.len <= 1) return null;
-        var has_any = false;
-        var has_super = false;
-        var has_single = false;
-        var min: usize = 0;
-        var separator: []const u21 = &.{};
+        var shape: EveryShape = .{};
         for (matchers, 0..) |m, i| {
             const sep: []const u21 = switch (m) {
                 .super => blk: {
-                    has_super = true;
+                    shape.has_super = true;
                     break :blk &.{};
                 },
                 .any => |s| blk: {
-                    has_any = true;
+                    shape.has_any = true;
                     break :blk s;
                 },
                 .single => |s| blk: {
-                    has_single = true;
-                    min += 1;
+                    shape.has_single = true;
+                    shape.min += 1;
                     break :blk s;
                 },
                 .list => |l| blk: {
                     if (!l.not) return null;
-                    has_single = true;
-                    min += 1;
+                    shape.has_single = true;
+                    shape.min += 1;
                     break :blk l.runes;
                 },
                 else => return null,
             };
-            if (i == 0) separator = sep;
-            if (!std.mem.eql(u21, sep, separator)) return null;
+            if (i == 0) shape.separator = sep;
+            if (!std.mem.eql(u21, sep, shape.separator)) return null;
         }
-        if (has_super and !has_any and !has_single) return .super;
-        if (has_any and !has_super and !has_single) return .{ .any = separator };
-        if ((has_any or has_super) and min > 0 and separator.len == 0) return .{ .min = min };
+        return shape;
+    }
+
+    /// glueMatchersAsEvery.
+    fn glueAsEvery(c: *Compiler, matchers: []const Matcher) Error!?Matcher {
+        const shape = everyShape(matchers) orelse return null;
+        switch (shape.result()) {
+            .super => return .super,
+            .any => return .{ .any = shape.separator },
+            .min => return .{ .min = shape.min },
+            .every => {},
+        }
         var every: std.ArrayList(Matcher) = .empty;
-        if (min > 0) {
-            try every.append(c.allocator, .{ .min = min });
-            if (!has_any and !has_super) try every.append(c.allocator, .{ .max = min });
+        if (shape.min > 0) {
+            try every.append(c.allocator, .{ .min = shape.min });
+            if (!shape.has_any and !shape.has_super) try every.append(c.allocator, .{ .max = shape.min });
         }
-        if (separator.len > 0) try every.append(c.allocator, .{ .contains = .{ .needle = try c.runesText(separator), .not = true } });
+        if (shape.separator.len > 0) try every.append(c.allocator, .{ .contains = .{ .needle = try c.runesText(shape.separator), .not = true } });
         return .{ .every_of = every.items };
     }
 
@@ -194,29 +230,26 @@ const Compiler = struct {
     fn minimizeMatchers(c: *Compiler, input: []const Matcher) Error![]const Matcher {
         var matchers = input;
         while (true) {
-            var done: ?Matcher = null;
+            var done_len: ?isize = null;
             var left: usize = 0;
             var right: usize = 0;
             var count: usize = 0;
             for (0..matchers.len) |l| {
                 var r = matchers.len;
                 while (r > l) : (r -= 1) {
-                    const glued = try c.glue(matchers[l..r]) orelse continue;
+                    const gl = gluedLen(matchers[l..r]) orelse continue;
                     var swap = true;
-                    if (done) |d| {
-                        const cl = d.len();
-                        const gl = glued.len();
-                        swap = (cl > -1 and gl > -1 and gl > cl) or count < r - l;
-                    }
+                    if (done_len) |cl| swap = (cl > -1 and gl > -1 and gl > cl) or count < r - l;
                     if (swap) {
-                        done = glued;
+                        done_len = gl;
                         left = l;
                         right = r;
                         count = r - l;
                     }
                 }
             }
-            const d = done orelse return matchers;
+            if (done_len == null) return matchers;
+            const d = (try c.glue(matchers[left..right])).?; // gluedLen found it gluable.
             var next: std.ArrayList(Matcher) = .empty;
             try next.appendSlice(c.allocator, matchers[0..left]);
             try next.append(c.allocator, d);

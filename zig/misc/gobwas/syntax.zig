@@ -235,6 +235,12 @@ const Lexer = struct {
 
 pub const Error = error{ OutOfMemory, InvalidPattern };
 
+/// Limits on a pattern's tree, not in gobwas: its compiler and matchers
+/// recurse once per nesting level and per part, and Go's stacks grow where
+/// ours do not. Patterns near these sizes take gobwas minutes to compile.
+pub const max_nodes = 1024;
+pub const max_nesting = 128;
+
 /// A parse failure's message (Go's error text).
 pub const Diagnostic = struct { message: []const u8 = "" };
 
@@ -242,6 +248,13 @@ const Parser = struct {
     allocator: Allocator,
     lexer: Lexer,
     diagnostic: *Diagnostic,
+    nodes: usize = 0,
+
+    fn node(p: *Parser, n: Node) Error!*Node {
+        p.nodes += 1;
+        if (p.nodes > max_nodes) return p.fail("pattern too complex");
+        return Node.create(p.allocator, n);
+    }
 
     fn fail(p: *Parser, message: []const u8) Error {
         p.diagnostic.message = message;
@@ -254,31 +267,37 @@ const Parser = struct {
 
     fn parseMain(p: *Parser, root: *Node) Error!void {
         var tree = root;
+        var nesting: usize = 0;
         while (true) {
             const token = try p.lexer.next();
             switch (token.type) {
                 .eof => return,
                 .@"error" => return p.fail(token.raw),
-                .text => try tree.insert(p.allocator, &.{try Node.create(p.allocator, .{ .kind = .text, .chars = token.raw })}),
-                .any => try tree.insert(p.allocator, &.{try Node.create(p.allocator, .{ .kind = .any })}),
-                .super => try tree.insert(p.allocator, &.{try Node.create(p.allocator, .{ .kind = .super })}),
-                .single => try tree.insert(p.allocator, &.{try Node.create(p.allocator, .{ .kind = .single })}),
+                .text => try tree.insert(p.allocator, &.{try p.node(.{ .kind = .text, .chars = token.raw })}),
+                .any => try tree.insert(p.allocator, &.{try p.node(.{ .kind = .any })}),
+                .super => try tree.insert(p.allocator, &.{try p.node(.{ .kind = .super })}),
+                .single => try tree.insert(p.allocator, &.{try p.node(.{ .kind = .single })}),
                 .range_open => try p.parseRange(tree),
                 .terms_open => {
-                    const any_of = try Node.create(p.allocator, .{ .kind = .any_of });
+                    nesting += 1;
+                    if (nesting > max_nesting) return p.fail("pattern too complex");
+                    const any_of = try p.node(.{ .kind = .any_of });
                     try tree.insert(p.allocator, &.{any_of});
-                    const pattern = try Node.create(p.allocator, .{ .kind = .pattern });
+                    const pattern = try p.node(.{ .kind = .pattern });
                     try any_of.insert(p.allocator, &.{pattern});
                     tree = pattern;
                 },
                 // The lexer only emits these inside terms, where the tree
                 // is a pattern under an alternatives node.
                 .separator => {
-                    const pattern = try Node.create(p.allocator, .{ .kind = .pattern });
+                    const pattern = try p.node(.{ .kind = .pattern });
                     try tree.parent.?.insert(p.allocator, &.{pattern});
                     tree = pattern;
                 },
-                .terms_close => tree = tree.parent.?.parent.?,
+                .terms_close => {
+                    nesting -= 1;
+                    tree = tree.parent.?.parent.?;
+                },
                 else => return p.failFmt("unexpected token: {s}<{s}>", .{ @tagName(token.type), try sprintf.quote(p.allocator, token.raw) }),
             }
         }
@@ -310,11 +329,11 @@ const Parser = struct {
                     const is_range = lo != 0 and hi != 0;
                     const is_chars = chars.len > 0;
                     if (is_chars == is_range) return p.fail("could not parse range");
-                    const node: Node = if (is_range)
+                    const value: Node = if (is_range)
                         .{ .kind = .range, .lo = lo, .hi = hi, .not = not }
                     else
                         .{ .kind = .list, .chars = chars, .not = not };
-                    return tree.insert(p.allocator, &.{try Node.create(p.allocator, node)});
+                    return tree.insert(p.allocator, &.{try p.node(value)});
                 },
                 else => {},
             }
@@ -399,6 +418,8 @@ test "parse errors read as gobwas'" {
     try expectError("[z-a]", "hi character 'a' should be greater than lo 'z'");
     try expectError("a\xffb", "could not read rune");
     try expectError("\u{fffd}", "could not read rune");
+    try expectError("{" ** (max_nesting + 1), "pattern too complex");
+    try expectError("*a" ** (max_nodes / 2 + 1), "pattern too complex");
 }
 
 test "quoteMeta escapes the special bytes" {

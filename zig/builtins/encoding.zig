@@ -8,6 +8,8 @@ const std = @import("std");
 const assert = std.debug.assert;
 const Allocator = std.mem.Allocator;
 const builtin = @import("builtin.zig");
+// Go's base64 decoding (shared with the JWT and x509 builtins).
+const base64 = @import("../crypto/base64.zig");
 const value_mod = @import("../value/mod.zig");
 const types = @import("types.zig");
 
@@ -379,67 +381,9 @@ fn base64Encode(comptime encoder: std.base64.Base64Encoder) builtin.Fn {
     }.call;
 }
 
-const standard_alphabet = std.base64.standard_alphabet_chars;
-const url_alphabet = std.base64.url_safe_alphabet_chars;
-
-/// Go's (padded, non-strict) base64 decoder: '\r' and '\n' are skipped
-/// anywhere, trailing bits are ignored; on failure, the byte offset Go
-/// reports in "illegal base64 data at input byte N".
-fn decodeBase64(allocator: Allocator, text: []const u8, comptime alphabet: [64]u8) Allocator.Error!union(enum) { ok: []u8, corrupt: usize } {
-    const decode_map = comptime blk: {
-        var map = [_]u8{0xff} ** 256;
-        for (alphabet, 0..) |c, i| map[c] = i;
-        break :blk map;
-    };
-    const out = try allocator.alloc(u8, (text.len / 4 + 1) * 3);
-    var n: usize = 0;
-    var si: usize = 0;
-    // One quantum (up to 4 symbols, or fewer before padding) per iteration.
-    quantum: while (si < text.len) {
-        var symbols: [4]u8 = .{ 0, 0, 0, 0 };
-        var count: usize = 0;
-        while (count < 4) {
-            if (si == text.len) {
-                if (count == 0) break :quantum;
-                return .{ .corrupt = si - count };
-            }
-            const c = text[si];
-            si += 1;
-            if (decode_map[c] != 0xff) {
-                symbols[count] = decode_map[c];
-                count += 1;
-                continue;
-            }
-            if (c == '\n' or c == '\r') continue;
-            if (c != '=' or count < 2) return .{ .corrupt = si - 1 };
-            // Padding: "==" after two symbols, "=" after three, then only newlines.
-            if (count == 2) {
-                si = skipNewlines(text, si);
-                if (si == text.len) return .{ .corrupt = text.len };
-                if (text[si] != '=') return .{ .corrupt = si - 1 };
-                si += 1;
-            }
-            si = skipNewlines(text, si);
-            if (si < text.len) return .{ .corrupt = si };
-            break;
-        }
-        const bits = @as(u24, symbols[0]) << 18 | @as(u24, symbols[1]) << 12 | @as(u24, symbols[2]) << 6 | symbols[3];
-        const bytes = [3]u8{ @truncate(bits >> 16), @truncate(bits >> 8), @truncate(bits) };
-        @memcpy(out[n..][0 .. count - 1], bytes[0 .. count - 1]);
-        n += count - 1;
-    }
-    return .{ .ok = out[0..n] };
-}
-
-fn skipNewlines(text: []const u8, start: usize) usize {
-    var i = start;
-    while (i < text.len and (text[i] == '\n' or text[i] == '\r')) i += 1;
-    return i;
-}
-
 fn base64Decode(ctx: *Context, args: []const Value) Error!Value {
     const text = try stringOperand(ctx, args, 1);
-    return switch (try decodeBase64(ctx.allocator, text, standard_alphabet)) {
+    return switch (try base64.decode(ctx.allocator, text, .standard)) {
         .ok => |bytes| .{ .string = bytes },
         .corrupt => |at| ctx.builtinError("illegal base64 data at input byte {d}", .{at}),
     };
@@ -447,24 +391,16 @@ fn base64Decode(ctx: *Context, args: []const Value) Error!Value {
 
 fn base64IsValid(ctx: *Context, args: []const Value) Error!Value {
     if (args[0] != .string) return Value.false;
-    return .{ .boolean = try decodeBase64(ctx.allocator, args[0].string, standard_alphabet) == .ok };
+    return .{ .boolean = try base64.decode(ctx.allocator, args[0].string, .standard) == .ok };
 }
 
 /// Accepts unpadded input (RFC 7515 appendix C) by padding it first.
 fn base64UrlDecode(ctx: *Context, args: []const Value) Error!Value {
-    var text = try stringOperand(ctx, args, 1);
-    if (!std.mem.endsWith(u8, text, "=")) {
-        const padding: []const u8 = switch (text.len % 4) {
-            0 => "",
-            2 => "==",
-            3 => "=",
-            else => return ctx.builtinError("illegal base64url string: {s}", .{text}),
-        };
-        if (padding.len > 0) text = try std.mem.concat(ctx.allocator, u8, &.{ text, padding });
-    }
-    return switch (try decodeBase64(ctx.allocator, text, url_alphabet)) {
+    const text = try stringOperand(ctx, args, 1);
+    return switch (try base64.decodeUrlLenient(ctx.allocator, text)) {
         .ok => |bytes| .{ .string = bytes },
         .corrupt => |at| ctx.builtinError("illegal base64 data at input byte {d}", .{at}),
+        .bad_length => ctx.builtinError("illegal base64url string: {s}", .{text}),
     };
 }
 

@@ -1,4 +1,5 @@
 /** Typed errors. Every error the library throws is a `SarkError` with a stable `code`. */
+import type { ResultRow } from "./engine/native.ts";
 
 export class SarkError extends Error {
   readonly code: string;
@@ -77,9 +78,55 @@ export class RegoCompileError extends RegoError {}
 /** An error during evaluation, with OPA's code: eval_conflict_error, eval_type_error, eval_builtin_error, ... */
 export class RegoEvalError extends SarkError {
   readonly location: RegoLocation | undefined;
+  /**
+   * In strict mode a builtin error does not stop the evaluation (as in OPA): these are the rows
+   * found before the query failed with it; undefined when there were none.
+   */
+  readonly results: readonly ResultRow[] | undefined;
 
-  constructor(code: string, message: string, location?: RegoLocation) {
+  constructor(code: string, message: string, location?: RegoLocation, results?: readonly ResultRow[]) {
     super(code, message, location ? { location } : {});
     this.location = location;
+    this.results = results;
+  }
+}
+
+/** A cache call with a bad argument: a key that is not well-formed UTF-16, a negative TTL, a bad option. */
+export class InvalidCacheArgumentError extends SarkError {
+  constructor(message: string, detail: Record<string, unknown> = {}) {
+    super("invalid_cache_argument", message, detail);
+  }
+}
+
+/** An entry (key + value bytes) larger than the cache's maxBytes: rejected rather than emptying the cache for it. */
+export class CacheEntryTooLargeError extends SarkError {
+  readonly bytes: number;
+  readonly maxBytes: number;
+
+  constructor(key: string, bytes: number, maxBytes: number) {
+    super("cache_entry_too_large", `cache entry "${key}" takes ${bytes} bytes, more than maxBytes (${maxBytes})`, {
+      key,
+      bytes,
+      maxBytes,
+    });
+    this.bytes = bytes;
+    this.maxBytes = maxBytes;
+  }
+}
+
+/** A call on a cache after its `close()`. */
+export class CacheClosedError extends SarkError {
+  constructor(backend: string) {
+    super("cache_closed", `the ${backend} cache is closed`, { backend });
+  }
+}
+
+/** The cache's server cannot be reached or did not answer in time (Redis gone, timeout, reconnecting). */
+export class CacheUnavailableError extends SarkError {
+  readonly reason: string;
+
+  constructor(backend: string, reason: string) {
+    super("cache_unavailable", `the ${backend} cache is unavailable: ${reason}`, { backend, reason });
+    this.reason = reason;
   }
 }

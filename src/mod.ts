@@ -9,6 +9,10 @@ import type { NativeLibrary } from "./native/library.ts";
 export type { NativeInfo } from "./native/load.ts";
 export type { RuntimeName } from "./native/runtime.ts";
 export {
+  CacheClosedError,
+  CacheEntryTooLargeError,
+  CacheUnavailableError,
+  InvalidCacheArgumentError,
   InvalidJsonError,
   NativeCallError,
   NativeUnavailableError,
@@ -29,6 +33,20 @@ export {
   type QueryResult,
   type ResultRow,
 } from "./engine/native.ts";
+export type {
+  Answer,
+  AsyncCache,
+  Cache,
+  CacheBackend,
+  CacheEntry,
+  CacheMode,
+  CacheOf,
+  CacheOptions,
+  CacheStats,
+  CacheValue,
+  SyncCache,
+} from "./cache/types.ts";
+export { MemoryCache, type MemoryCacheOptions } from "./cache/memory.ts";
 
 /** What was loaded, from where, in which runtime; or why nothing was. Never throws. */
 export function nativeInfo(): NativeInfo {

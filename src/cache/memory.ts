@@ -52,6 +52,11 @@ export class MemoryCache implements SyncCache {
     this.#now = options.now ?? (() => performance.now());
   }
 
+  /** Entries held in memory, counting expired ones not reclaimed yet (what memory use follows). */
+  get heldEntries(): number {
+    return this.#map.size;
+  }
+
   get(key: string): Uint8Array | undefined {
     const entry = this.#read(key);
     return entry === undefined ? undefined : entry.value.slice();

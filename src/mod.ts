@@ -47,6 +47,7 @@ export type {
   SyncCache,
 } from "./cache/types.ts";
 export { MemoryCache, type MemoryCacheOptions } from "./cache/memory.ts";
+export { RedisCache, type RedisCacheOptions, type RedisCacheStats } from "./cache/redis.ts";
 
 /** What was loaded, from where, in which runtime; or why nothing was. Never throws. */
 export function nativeInfo(): NativeInfo {

@@ -48,6 +48,23 @@ export type {
 } from "./cache/types.ts";
 export { MemoryCache, type MemoryCacheOptions } from "./cache/memory.ts";
 export { RedisCache, type RedisCacheOptions, type RedisCacheStats } from "./cache/redis.ts";
+export {
+  type CachedDecision,
+  DecisionCache,
+  DecisionCacheConfigError,
+  type DecisionCacheOptions,
+  type DecisionCacheStats,
+  DecisionCacheUsageError,
+  type DecisionKeys,
+  type DecisionRequest,
+  DecisionRequestError,
+  DecisionValueError,
+  DEFAULT_TTL_SECONDS,
+  DEFAULT_VOLATILE_FIELDS,
+  type Evaluate,
+  type InvalidationScope,
+  type JsonValue,
+} from "./decision-cache.ts";
 
 /** What was loaded, from where, in which runtime; or why nothing was. Never throws. */
 export function nativeInfo(): NativeInfo {

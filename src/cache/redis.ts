@@ -243,7 +243,7 @@ export class RedisCache implements AsyncCache {
       expirations: this.#expirations,
       errors: this.#errors,
     });
-    return await this.#run({ entries: 0, bytes: 0, ...counters() }, async () => {
+    return await this.#run(() => ({ entries: 0, bytes: 0, ...counters() }), async () => {
       const seen = new Set<string>();
       let bytes = 0;
       await this.#scan("", async (batch) => {
@@ -334,7 +334,7 @@ export class RedisCache implements AsyncCache {
   }
 
   /** Runs one cache operation; a failure to reach Redis throws or, with onError "miss", answers `fallback`. */
-  async #run<T>(fallback: T, operation: () => Promise<T>): Promise<T> {
+  async #run<T>(fallback: T | (() => T), operation: () => Promise<T>): Promise<T> {
     this.#open();
     try {
       return await operation();
@@ -342,7 +342,7 @@ export class RedisCache implements AsyncCache {
       if (this.#closed) throw new CacheClosedError(this.backend);
       this.#errors++;
       const unavailable = err instanceof CacheUnavailableError ? err : this.#unavailable(describe(err));
-      if (this.onError === "miss") return fallback;
+      if (this.onError === "miss") return typeof fallback === "function" ? (fallback as () => T)() : fallback;
       throw unavailable;
     }
   }

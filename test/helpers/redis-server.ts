@@ -26,6 +26,10 @@ export interface RedisServer {
   start(): Promise<void>;
   /** Kills the server and waits for it to exit. */
   stop(): Promise<void>;
+  /** Suspends the process (SIGSTOP): connections stay open but nothing answers. */
+  freeze(): void;
+  /** Resumes a frozen server (SIGCONT); nothing when it is not frozen. */
+  thaw(): void;
 }
 
 const START_TIMEOUT_MS = 15_000;
@@ -59,6 +63,7 @@ class LocalRedis implements RedisServer {
   #output = "";
   /** Kills the server if the test process exits without stopping it, so no server outlives its tests. */
   #killOnExit: (() => void) | undefined;
+  #frozen = false;
 
   constructor(binary: string, port: number) {
     this.#binary = binary;
@@ -93,7 +98,13 @@ class LocalRedis implements RedisServer {
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
-    const killOnExit = () => child.kill("SIGKILL");
+    const killOnExit = () => {
+      try {
+        if (child.pid !== undefined) process.kill(child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    };
     this.#killOnExit = killOnExit;
     process.once("exit", killOnExit);
 
@@ -118,11 +129,36 @@ class LocalRedis implements RedisServer {
     throw new Error(`redis-server on port ${this.port} did not answer PING within ${START_TIMEOUT_MS} ms: ${this.#output}`);
   }
 
+  // Signals go through process.kill: Deno's ChildProcess.kill sends nothing once it has sent any signal.
+  freeze(): void {
+    this.#signal("SIGSTOP");
+    this.#frozen = true;
+  }
+
+  thaw(): void {
+    if (!this.#frozen) return;
+    this.#signal("SIGCONT");
+    this.#frozen = false;
+  }
+
+  #signal(signal: NodeJS.Signals): void {
+    const pid = this.#child?.pid;
+    if (pid === undefined) throw new Error("redis-server is not running");
+    process.kill(pid, signal);
+  }
+
   async stop(): Promise<void> {
     const child = this.#child;
     if (!child) return;
     this.#child = undefined;
-    child.kill("SIGKILL");
+    this.#frozen = false;
+    if (child.pid !== undefined) {
+      try {
+        process.kill(child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
     await this.#exited;
     child.stdout?.destroy();
     child.stderr?.destroy();

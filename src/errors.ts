@@ -130,3 +130,39 @@ export class CacheUnavailableError extends SarkError {
     this.reason = reason;
   }
 }
+
+/**
+ * The engine's server (OPA) cannot be reached or did not answer in time: connection refused or
+ * reset, socket closed, timeout, or the engine was closed. `reason` says which.
+ */
+export class EngineUnavailableError extends SarkError {
+  readonly backend: string;
+  readonly reason: string;
+
+  constructor(backend: string, reason: string, detail: Record<string, unknown> = {}) {
+    super("engine_unavailable", `the ${backend} engine is unavailable: ${reason}`, { backend, reason, ...detail });
+    this.backend = backend;
+    this.reason = reason;
+  }
+}
+
+/** OPA answered a request with an error that is not a Rego error (bad request, conflict, internal error). */
+export class OpaRequestError extends SarkError {
+  /** The HTTP status. */
+  readonly status: number;
+  /** OPA's own code (`invalid_parameter`, `resource_conflict`, `internal_error`, ...), when it sent one. */
+  readonly opaCode: string | undefined;
+
+  constructor(status: number, opaCode: string | undefined, message: string) {
+    super("opa_request_error", `OPA answered ${status}${opaCode ? ` ${opaCode}` : ""}: ${message}`, { status, opaCode });
+    this.status = status;
+    this.opaCode = opaCode;
+  }
+}
+
+/** An option or call the chosen engine backend cannot honour (e.g. `inputTerm` on OPA). */
+export class EngineUnsupportedError extends SarkError {
+  constructor(backend: string, what: string) {
+    super("engine_unsupported", `the ${backend} engine does not support ${what}`, { backend, what });
+  }
+}

@@ -12,10 +12,13 @@ export {
   CacheClosedError,
   CacheEntryTooLargeError,
   CacheUnavailableError,
+  EngineUnavailableError,
+  EngineUnsupportedError,
   InvalidCacheArgumentError,
   InvalidJsonError,
   NativeCallError,
   NativeUnavailableError,
+  OpaRequestError,
   RegoCompileError,
   type RegoErrorEntry,
   RegoError,
@@ -34,6 +37,26 @@ export {
   type ResultRow,
 } from "./engine/native.ts";
 export type {
+  AsyncEngine,
+  Engine,
+  EngineBackend,
+  EngineHealth,
+  EngineMode,
+  EngineOf,
+  PreparedQueryOf,
+  SyncEngine,
+} from "./engine/types.ts";
+export { OpaEngine, type OpaEngineOptions, OpaPreparedQuery } from "./engine/opa.ts";
+export { createEngine, type CreateEngineOptions } from "./engine/create.ts";
+export {
+  type Disagreement,
+  ShadowEngine,
+  type ShadowOptions,
+  type ShadowOutcome,
+  ShadowPreparedQuery,
+  type ShadowStats,
+} from "./engine/shadow.ts";
+export type {
   Answer,
   AsyncCache,
   Cache,
@@ -47,6 +70,7 @@ export type {
   SyncCache,
 } from "./cache/types.ts";
 export { MemoryCache, type MemoryCacheOptions } from "./cache/memory.ts";
+export { NativeCache, type NativeCacheOptions, type NativeCacheStats } from "./cache/native.ts";
 export { RedisCache, type RedisCacheOptions, type RedisCacheStats } from "./cache/redis.ts";
 export {
   type CachedDecision,

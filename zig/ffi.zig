@@ -26,7 +26,7 @@
 //! - Nothing reachable from here panics: bad input and allocation failure are
 //!   status codes.
 //!
-//! Symbols (ABI version 1):
+//! Symbols (ABI version 2):
 //!   i32 sark_abi_version(void)
 //!       The ABI version. Costs nothing: it is also the FFI no-op benchmark.
 //!   i32 sark_version(u8 *out, u32 out_cap, u32 *out_len)
@@ -73,7 +73,50 @@
 //!   i32 sark_prints(u32 ctx, u8 *out, u32 out_cap, u32 *out_len)
 //!       What `print` wrote during the last evaluation on `ctx` that captured it (flag 8):
 //!       one line per call, UTF-8.
-//!   i32 sark_cache_new(u32 *out_handle)        i32 sark_cache_free(u32 cache)
+//!
+//! The cache (`zig/cache/`): byte-string keys and values off the JS heap, shared by every
+//! thread. Cache calls take no context (they are hot): their errors are the status alone.
+//!   i32 sark_cache_open(const u8 *name, u32 name_len, const u8 *config, u32 config_len, u32 *out_handle)
+//!       Opens the process-wide cache `name` (UTF-8), creating it on first open with the JSON
+//!       config {"maxEntries": 1..2^32-1 (100000), "maxBytes": >= 1 (64 MiB), "defaultTtlMs":
+//!       0..2^32-2 (0 = no expiry), "policy": "s3fifo"|"lru" (s3fifo), "shards": 0..64 (0 = by
+//!       maxEntries)}, every field optional, an empty config = all defaults. Later opens of the
+//!       name share that cache: each field they give must equal the cache's (else
+//!       `config_mismatch`); fields left out are not checked. Every open returns its own handle;
+//!       the cache is destroyed when its last handle is freed. An empty name opens a private
+//!       cache. Errors: invalid_json (config does not parse), invalid_argument (unknown field,
+//!       wrong type, value out of range), too_many_handles.
+//!   i32 sark_cache_free(u32 cache)
+//!   i32 sark_cache_get(u32 cache, const u8 *key, u32 key_len, u8 *out, u32 out_cap, u32 *out_len)
+//!       ok (value copied, *out_len = its length) | not_found (absent or expired) |
+//!       buffer_too_small (*out_len = the length needed; nothing copied, kept or counted: the
+//!       caller retries with a larger buffer, and again if the value changed meanwhile).
+//!   i32 sark_cache_set(u32 cache, const u8 *key, u32 key_len, const u8 *value, u32 value_len, u32 ttl_ms)
+//!       ttl_ms 0 = the cache's default TTL, 0xFFFFFFFF = no expiry, else ms from now. Evicts
+//!       by the cache's policy to stay within maxEntries and maxBytes (key + value bytes).
+//!       `too_large` when key + value exceed maxBytes (the cache is left as it was).
+//!   i32 sark_cache_has(u32 cache, const u8 *key, u32 key_len)       ok | not_found (not a hit or miss)
+//!   i32 sark_cache_delete(u32 cache, const u8 *key, u32 key_len)    ok (a live entry was removed) | not_found
+//!   i32 sark_cache_delete_prefix(u32 cache, const u8 *prefix, u32 prefix_len, u32 *out_count)
+//!       Removes every key starting with the prefix bytes; *out_count = live entries removed.
+//!   i32 sark_cache_clear(u32 cache)                                 Removes every entry (counters stay).
+//!   i32 sark_cache_size(u32 cache, u32 *out_count)                  Live entries.
+//!   i32 sark_cache_stats(u32 cache, u8 *out, u32 out_cap, u32 *out_len)
+//!       JSON {"entries","bytes","hits","misses","evictions","expirations","allocatedBytes",
+//!       "maxEntries","maxBytes","defaultTtlMs","shards","policy"}; bytes = keys + values held,
+//!       allocatedBytes = everything the cache has allocated (headers, indexes included).
+//!   i32 sark_cache_get_many(u32 cache, const u8 *keys, u32 keys_len, u8 *out, u32 out_cap, u32 *out_len)
+//!       keys: repeated {u32 key_len, key}; out: per key in order {u32 value_len, value} or
+//!       {0xFFFFFFFF} for a miss (all u32 little-endian). buffer_too_small: *out_len = the size
+//!       needed; the keys before the first that did not fit were counted as hits or misses
+//!       (the retry counts them again).
+//!   i32 sark_cache_set_many(u32 cache, const u8 *entries, u32 entries_len)
+//!       entries: repeated {u32 key_len, key, u32 value_len, value, u32 ttl_ms} (ttl as in set).
+//!       The packing and every size are checked first: on invalid_argument or too_large nothing
+//!       is stored (out_of_memory midway leaves the entries before it stored).
+//!   A malformed packing is invalid_argument, never a read out of bounds. Statuses of cache
+//!   calls: ok, buffer_too_small, not_found, invalid_argument, invalid_handle, out_of_memory,
+//!   invalid_json, too_many_handles, too_large, config_mismatch.
 const std = @import("std");
 const build_options = @import("build_options");
 const Status = @import("status.zig").Status;
@@ -83,12 +126,16 @@ const handles = @import("handles.zig");
 const engine_mod = @import("engine.zig");
 const Engine = engine_mod.Engine;
 const PreparedQuery = engine_mod.PreparedQuery;
-const Cache = @import("cache/cache.zig").Cache;
+const cache_mod = @import("cache/cache.zig");
+const Cache = cache_mod.Cache;
+const cache_registry = @import("cache/registry.zig");
+const cache_packing = @import("cache/packing.zig");
+const cache_clock = @import("cache/clock.zig");
 const value_mod = @import("value/mod.zig");
 const json = value_mod.json;
 const order = value_mod.order;
 
-pub const abi_version: i32 = 1;
+pub const abi_version: i32 = 2;
 
 /// Long-lived allocations (contexts, engines, caches). Tests use their own allocator.
 const gpa: std.mem.Allocator = if (@import("builtin").is_test) std.testing.allocator else std.heap.smp_allocator;
@@ -101,7 +148,7 @@ pub const eval_flag_input: u32 = 1;
 pub const eval_flag_strict: u32 = 2;
 pub const eval_flag_input_term: u32 = 4;
 pub const eval_flag_capture_print: u32 = 8;
-var caches: handles.Table(Cache, 1024) = .{};
+var caches: handles.Table(Cache, 4096) = .{};
 
 pub export fn sark_abi_version() callconv(.c) i32 {
     return abi_version;
@@ -446,11 +493,24 @@ fn writeLocation(w: *std.Io.Writer, file: []const u8, row: u32, col: u32) !void 
     try w.print(",\"row\":{d},\"col\":{d}}}", .{ row, col });
 }
 
-pub export fn sark_cache_new(out_handle: ?*u32) callconv(.c) i32 {
+pub export fn sark_cache_open(
+    name_ptr: ?[*]const u8,
+    name_len: u32,
+    config_ptr: ?[*]const u8,
+    config_len: u32,
+    out_handle: ?*u32,
+) callconv(.c) i32 {
+    const name = inputSlice(name_ptr, name_len) orelse return Status.invalid_argument.code();
+    const config = inputSlice(config_ptr, config_len) orelse return Status.invalid_argument.code();
     const handle_ptr = out_handle orelse return Status.invalid_argument.code();
-    const cache = Cache.create(gpa) catch return Status.out_of_memory.code();
+    const cache = cache_registry.open(gpa, name, config, cache_clock.nowMs) catch |err| return switch (err) {
+        error.OutOfMemory => Status.out_of_memory,
+        error.InvalidJson => Status.invalid_json,
+        error.InvalidConfig => Status.invalid_argument,
+        error.ConfigMismatch => Status.config_mismatch,
+    }.code();
     handle_ptr.* = caches.put(cache) catch {
-        cache.destroy();
+        cache_registry.release(gpa, cache);
         return Status.too_many_handles.code();
     };
     return Status.ok.code();
@@ -458,8 +518,163 @@ pub export fn sark_cache_new(out_handle: ?*u32) callconv(.c) i32 {
 
 pub export fn sark_cache_free(handle: u32) callconv(.c) i32 {
     const cache = caches.remove(handle) orelse return Status.invalid_handle.code();
-    cache.destroy();
+    cache_registry.release(gpa, cache);
     return Status.ok.code();
+}
+
+pub export fn sark_cache_get(
+    handle: u32,
+    key_ptr: ?[*]const u8,
+    key_len: u32,
+    out: ?[*]u8,
+    out_cap: u32,
+    out_len: ?*u32,
+) callconv(.c) i32 {
+    const cache = caches.get(handle) orelse return Status.invalid_handle.code();
+    const key = inputSlice(key_ptr, key_len) orelse return Status.invalid_argument.code();
+    const len_ptr = out_len orelse return Status.invalid_argument.code();
+    const dest = outputSlice(out, out_cap) orelse return Status.invalid_argument.code();
+    switch (cache.get(key, dest)) {
+        .hit => |len| {
+            len_ptr.* = len;
+            return Status.ok.code();
+        },
+        .miss => return Status.not_found.code(),
+        .too_small => |len| {
+            len_ptr.* = len;
+            return Status.buffer_too_small.code();
+        },
+    }
+}
+
+pub export fn sark_cache_set(
+    handle: u32,
+    key_ptr: ?[*]const u8,
+    key_len: u32,
+    value_ptr: ?[*]const u8,
+    value_len: u32,
+    ttl_ms: u32,
+) callconv(.c) i32 {
+    const cache = caches.get(handle) orelse return Status.invalid_handle.code();
+    const key = inputSlice(key_ptr, key_len) orelse return Status.invalid_argument.code();
+    const value = inputSlice(value_ptr, value_len) orelse return Status.invalid_argument.code();
+    cache.set(key, value, ttl_ms) catch |err| return cacheSetStatus(err).code();
+    return Status.ok.code();
+}
+
+pub export fn sark_cache_has(handle: u32, key_ptr: ?[*]const u8, key_len: u32) callconv(.c) i32 {
+    const cache = caches.get(handle) orelse return Status.invalid_handle.code();
+    const key = inputSlice(key_ptr, key_len) orelse return Status.invalid_argument.code();
+    return (if (cache.has(key)) Status.ok else Status.not_found).code();
+}
+
+pub export fn sark_cache_delete(handle: u32, key_ptr: ?[*]const u8, key_len: u32) callconv(.c) i32 {
+    const cache = caches.get(handle) orelse return Status.invalid_handle.code();
+    const key = inputSlice(key_ptr, key_len) orelse return Status.invalid_argument.code();
+    return (if (cache.delete(key)) Status.ok else Status.not_found).code();
+}
+
+pub export fn sark_cache_delete_prefix(handle: u32, prefix_ptr: ?[*]const u8, prefix_len: u32, out_count: ?*u32) callconv(.c) i32 {
+    const cache = caches.get(handle) orelse return Status.invalid_handle.code();
+    const prefix = inputSlice(prefix_ptr, prefix_len) orelse return Status.invalid_argument.code();
+    const count_ptr = out_count orelse return Status.invalid_argument.code();
+    count_ptr.* = @intCast(@min(cache.deletePrefix(prefix), std.math.maxInt(u32)));
+    return Status.ok.code();
+}
+
+pub export fn sark_cache_clear(handle: u32) callconv(.c) i32 {
+    const cache = caches.get(handle) orelse return Status.invalid_handle.code();
+    cache.clear();
+    return Status.ok.code();
+}
+
+pub export fn sark_cache_size(handle: u32, out_count: ?*u32) callconv(.c) i32 {
+    const cache = caches.get(handle) orelse return Status.invalid_handle.code();
+    const count_ptr = out_count orelse return Status.invalid_argument.code();
+    count_ptr.* = @intCast(@min(cache.size(), std.math.maxInt(u32)));
+    return Status.ok.code();
+}
+
+pub export fn sark_cache_stats(handle: u32, out: ?[*]u8, out_cap: u32, out_len: ?*u32) callconv(.c) i32 {
+    const cache = caches.get(handle) orelse return Status.invalid_handle.code();
+    var buffer: [512]u8 = undefined;
+    var w: std.Io.Writer = .fixed(&buffer);
+    cache.writeStatsJson(&w) catch return Status.internal.code(); // 512 bytes hold the largest numbers
+    return copyOut(w.buffered(), out, out_cap, out_len);
+}
+
+pub export fn sark_cache_get_many(
+    handle: u32,
+    keys_ptr: ?[*]const u8,
+    keys_len: u32,
+    out: ?[*]u8,
+    out_cap: u32,
+    out_len: ?*u32,
+) callconv(.c) i32 {
+    const cache = caches.get(handle) orelse return Status.invalid_handle.code();
+    const keys = inputSlice(keys_ptr, keys_len) orelse return Status.invalid_argument.code();
+    const len_ptr = out_len orelse return Status.invalid_argument.code();
+    const dest = outputSlice(out, out_cap) orelse return Status.invalid_argument.code();
+    var check: cache_packing.Reader = .{ .bytes = keys };
+    while (!check.done()) _ = check.slice() catch return Status.invalid_argument.code();
+
+    var reader: cache_packing.Reader = .{ .bytes = keys };
+    var needed: u64 = 0;
+    var overflowed = false;
+    while (!reader.done()) {
+        const key = reader.slice() catch unreachable; // checked above
+        if (!overflowed and dest.len - needed >= 4) {
+            const at: usize = @intCast(needed);
+            switch (cache.get(key, dest[at + 4 ..])) {
+                .hit => |len| {
+                    std.mem.writeInt(u32, dest[at..][0..4], len, .little);
+                    needed += 4 + @as(u64, len);
+                    continue;
+                },
+                .miss => {
+                    std.mem.writeInt(u32, dest[at..][0..4], cache_packing.miss, .little);
+                    needed += 4;
+                    continue;
+                },
+                .too_small => {},
+            }
+        }
+        // Past the end of `out`: only measure what the retry needs.
+        overflowed = true;
+        needed += 4 + @as(u64, cache.peekLength(key) orelse 0);
+    }
+    if (needed > std.math.maxInt(u32)) return Status.out_of_memory.code();
+    len_ptr.* = @intCast(needed);
+    return (if (overflowed) Status.buffer_too_small else Status.ok).code();
+}
+
+pub export fn sark_cache_set_many(handle: u32, entries_ptr: ?[*]const u8, entries_len: u32) callconv(.c) i32 {
+    const cache = caches.get(handle) orelse return Status.invalid_handle.code();
+    const entries = inputSlice(entries_ptr, entries_len) orelse return Status.invalid_argument.code();
+    var check: cache_packing.Reader = .{ .bytes = entries };
+    while (!check.done()) {
+        const entry = cache_packing.nextEntry(&check) catch return Status.invalid_argument.code();
+        cache.checkSize(entry.key.len, entry.value.len) catch return Status.too_large.code();
+    }
+    var reader: cache_packing.Reader = .{ .bytes = entries };
+    while (!reader.done()) {
+        const entry = cache_packing.nextEntry(&reader) catch unreachable; // checked above
+        cache.set(entry.key, entry.value, entry.ttl_ms) catch |err| return cacheSetStatus(err).code();
+    }
+    return Status.ok.code();
+}
+
+fn cacheSetStatus(err: cache_mod.SetError) Status {
+    return switch (err) {
+        error.OutOfMemory => .out_of_memory,
+        error.TooLarge => .too_large,
+    };
+}
+
+fn outputSlice(ptr: ?[*]u8, cap: u32) ?[]u8 {
+    if (cap == 0) return &.{};
+    const p = ptr orelse return null;
+    return p[0..cap];
 }
 
 // ---------------------------------------------------------------------------
@@ -569,8 +784,9 @@ test "abi: version, contexts, handles" {
     try std.testing.expectEqual(Status.ok.code(), sark_engine_free(engine));
     try std.testing.expectEqual(Status.invalid_handle.code(), sark_engine_free(engine));
     var cache: u32 = 0;
-    try std.testing.expectEqual(Status.ok.code(), sark_cache_new(&cache));
+    try std.testing.expectEqual(Status.ok.code(), sark_cache_open(null, 0, null, 0, &cache));
     try std.testing.expectEqual(Status.ok.code(), sark_cache_free(cache));
+    try std.testing.expectEqual(Status.invalid_handle.code(), sark_cache_free(cache));
 }
 
 test "abi: json normalize round trip, small buffers, errors" {
@@ -604,4 +820,89 @@ test "abi: json normalize round trip, small buffers, errors" {
     try std.testing.expectEqual(@as(i32, 0), ord);
     try std.testing.expectEqual(Status.ok.code(), sark_json_compare(ctx, "\"a\"", 3, "[]", 2, &ord));
     try std.testing.expectEqual(@as(i32, -1), ord);
+}
+
+fn cacheGetForTest(cache: u32, key: []const u8, out: []u8) ![]const u8 {
+    var len: u32 = 0;
+    const status = sark_cache_get(cache, key.ptr, @intCast(key.len), out.ptr, @intCast(out.len), &len);
+    if (status == Status.not_found.code()) return error.NotFound;
+    try std.testing.expectEqual(Status.ok.code(), status);
+    return out[0..len];
+}
+
+test "abi: cache open, get, set, has, delete, prefix, size, stats" {
+    const ok = Status.ok.code();
+    var a: u32 = 0;
+    var b: u32 = 0;
+    const config = "{\"maxEntries\":100,\"maxBytes\":1000}";
+    try std.testing.expectEqual(ok, sark_cache_open("abi-test", 8, config, config.len, &a));
+    try std.testing.expectEqual(ok, sark_cache_open("abi-test", 8, null, 0, &b));
+    try std.testing.expect(a != b);
+    var c: u32 = 0;
+    try std.testing.expectEqual(Status.config_mismatch.code(), sark_cache_open("abi-test", 8, "{\"maxBytes\":5}", 14, &c));
+    try std.testing.expectEqual(Status.invalid_json.code(), sark_cache_open("x", 1, "{", 1, &c));
+    try std.testing.expectEqual(Status.invalid_argument.code(), sark_cache_open("x", 1, "{\"maxEntries\":0}", 16, &c));
+
+    try std.testing.expectEqual(ok, sark_cache_set(a, "user:1", 6, "\x00\xffbin", 5, 0));
+    try std.testing.expectEqual(ok, sark_cache_set(a, "user:2", 6, "two", 3, cache_mod.ttl_none));
+    try std.testing.expectEqual(ok, sark_cache_set(a, "team:1", 6, "", 0, 0));
+    var out: [64]u8 = undefined;
+    try std.testing.expectEqualStrings("\x00\xffbin", try cacheGetForTest(b, "user:1", &out)); // shared through b
+    try std.testing.expectEqualStrings("", try cacheGetForTest(b, "team:1", &out));
+    try std.testing.expectError(error.NotFound, cacheGetForTest(a, "user:3", &out));
+    var len: u32 = 0;
+    try std.testing.expectEqual(Status.buffer_too_small.code(), sark_cache_get(a, "user:1", 6, &out, 2, &len));
+    try std.testing.expectEqual(@as(u32, 5), len);
+    try std.testing.expectEqual(Status.buffer_too_small.code(), sark_cache_get(a, "user:1", 6, null, 0, &len));
+    try std.testing.expectEqual(Status.invalid_argument.code(), sark_cache_get(a, "user:1", 6, null, 4, &len));
+    try std.testing.expectEqual(Status.too_large.code(), sark_cache_set(a, "k", 1, &([_]u8{0} ** 1000), 1000, 0));
+    try std.testing.expectEqual(ok, sark_cache_has(a, "user:2", 6));
+    try std.testing.expectEqual(Status.not_found.code(), sark_cache_has(a, "user:9", 6));
+    var count: u32 = 0;
+    try std.testing.expectEqual(ok, sark_cache_size(a, &count));
+    try std.testing.expectEqual(@as(u32, 3), count);
+    try std.testing.expectEqual(ok, sark_cache_delete_prefix(a, "user:", 5, &count));
+    try std.testing.expectEqual(@as(u32, 2), count);
+    try std.testing.expectEqual(ok, sark_cache_delete(a, "team:1", 6));
+    try std.testing.expectEqual(Status.not_found.code(), sark_cache_delete(a, "team:1", 6));
+    var stats: [512]u8 = undefined;
+    try std.testing.expectEqual(ok, sark_cache_stats(a, &stats, stats.len, &len));
+    const text = stats[0..len];
+    try std.testing.expect(std.mem.indexOf(u8, text, "\"hits\":2,\"misses\":1,") != null);
+    try std.testing.expect(std.mem.indexOf(u8, text, "\"entries\":0,\"bytes\":0,") != null);
+    try std.testing.expectEqual(Status.buffer_too_small.code(), sark_cache_stats(a, &stats, 10, &len));
+    try std.testing.expectEqual(ok, sark_cache_clear(a));
+    try std.testing.expectEqual(ok, sark_cache_free(a));
+    try std.testing.expectEqual(ok, sark_cache_free(b));
+    try std.testing.expectEqual(Status.invalid_handle.code(), sark_cache_get(b, "k", 1, &out, out.len, &len));
+}
+
+test "abi: cache get_many and set_many packing" {
+    const ok = Status.ok.code();
+    var cache: u32 = 0;
+    try std.testing.expectEqual(ok, sark_cache_open(null, 0, "{\"maxBytes\":100}", 16, &cache));
+    defer _ = sark_cache_free(cache);
+    const entries = "\x01\x00\x00\x00a\x03\x00\x00\x00one\x00\x00\x00\x00" ++
+        "\x01\x00\x00\x00b\x00\x00\x00\x00\xff\xff\xff\xff";
+    try std.testing.expectEqual(ok, sark_cache_set_many(cache, entries, entries.len));
+    // Truncated: nothing is stored, not even the complete first entry.
+    try std.testing.expectEqual(Status.invalid_argument.code(), sark_cache_set_many(cache, "\x01\x00\x00\x00c\x00\x00\x00\x00\x00\x00\x00\x00\x05", 17));
+    try std.testing.expectEqual(Status.not_found.code(), sark_cache_has(cache, "c", 1));
+    const big = "\x01\x00\x00\x00c\x00\x00\x00\x00\x00\x00\x00\x00" ++ "\x01\x00\x00\x00d\x64\x00\x00\x00" ++ ("x" ** 100) ++ "\x00\x00\x00\x00";
+    try std.testing.expectEqual(Status.too_large.code(), sark_cache_set_many(cache, big, big.len));
+    try std.testing.expectEqual(Status.not_found.code(), sark_cache_has(cache, "c", 1));
+
+    const keys = "\x01\x00\x00\x00a\x01\x00\x00\x00z\x01\x00\x00\x00b";
+    var out: [64]u8 = undefined;
+    var len: u32 = 0;
+    try std.testing.expectEqual(ok, sark_cache_get_many(cache, keys, keys.len, &out, out.len, &len));
+    try std.testing.expectEqualSlices(u8, "\x03\x00\x00\x00one\xff\xff\xff\xff\x00\x00\x00\x00", out[0..len]);
+    try std.testing.expectEqual(Status.buffer_too_small.code(), sark_cache_get_many(cache, keys, keys.len, &out, 6, &len));
+    try std.testing.expectEqual(@as(u32, 15), len);
+    try std.testing.expectEqual(Status.buffer_too_small.code(), sark_cache_get_many(cache, keys, keys.len, null, 0, &len));
+    try std.testing.expectEqual(@as(u32, 15), len);
+    try std.testing.expectEqual(Status.invalid_argument.code(), sark_cache_get_many(cache, keys, keys.len - 1, &out, out.len, &len));
+    try std.testing.expectEqual(Status.invalid_argument.code(), sark_cache_get_many(cache, "\xff\xff\xff\xff", 4, &out, out.len, &len));
+    try std.testing.expectEqual(ok, sark_cache_get_many(cache, null, 0, &out, out.len, &len));
+    try std.testing.expectEqual(@as(u32, 0), len);
 }

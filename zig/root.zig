@@ -7,6 +7,8 @@ test {
     _ = @import("context.zig");
     _ = @import("engine.zig");
     _ = @import("cache/cache.zig");
+    _ = @import("cache/registry.zig");
+    _ = @import("cache/packing.zig");
     _ = @import("value/mod.zig");
     _ = @import("ffi.zig");
     _ = @import("compile/compiler.zig");

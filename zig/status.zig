@@ -16,6 +16,10 @@ pub const Status = enum(i32) {
     too_many_handles = -5,
     no_pending_result = -6,
     not_found = -7,
+    /// A cache entry (key + value) larger than the cache's maxBytes.
+    too_large = -8,
+    /// A named cache opened again with a config that differs from the one it was created with.
+    config_mismatch = -9,
     rego_parse_error = -10,
     rego_compile_error = -11,
     eval_error = -12,
@@ -37,6 +41,8 @@ pub const Status = enum(i32) {
             .too_many_handles => "too_many_handles",
             .no_pending_result => "no_pending_result",
             .not_found => "not_found",
+            .too_large => "too_large",
+            .config_mismatch => "config_mismatch",
             .rego_parse_error => "rego_parse_error",
             .rego_compile_error => "rego_compile_error",
             .eval_error => "eval_error",

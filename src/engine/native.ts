@@ -6,22 +6,16 @@ import { EvalFlags } from "../native/abi.ts";
 import { loadNative } from "../native/load.ts";
 import type { NativeLibrary } from "../native/library.ts";
 import { NativeUnavailableError } from "../errors.ts";
+import {
+  type EngineHealth,
+  type EvaluateOptions,
+  normalizeDataPath,
+  type PreparedQueryOf,
+  type QueryResult,
+  type SyncEngine,
+} from "./types.ts";
 
-/** One expression of a result row, as OPA reports it. */
-export interface ExpressionValue {
-  value: unknown;
-  text: string;
-  location: { row: number; col: number };
-}
-
-/** One solution of a query: its expressions' values and its variables' bindings. */
-export interface ResultRow {
-  expressions: ExpressionValue[];
-  bindings: Record<string, unknown>;
-}
-
-/** Every solution; empty when the query is undefined. */
-export type QueryResult = ResultRow[];
+export type { EvaluateOptions, ExpressionValue, QueryResult, ResultRow } from "./types.ts";
 
 export interface EngineOptions {
   /**
@@ -29,18 +23,16 @@ export interface EngineOptions {
    * writes to stderr.
    */
   print?: (line: string) => void;
-}
-
-export interface EvaluateOptions {
-  /** Builtin errors abort the evaluation (OPA's strict-builtin-errors) instead of making the expression undefined. */
-  strictBuiltinErrors?: boolean;
-  /** The input as Rego term text (may hold sets), instead of `input`. */
-  inputTerm?: string;
+  /** Why this engine was chosen; createEngine sets it. */
+  reason?: string;
 }
 
 const finalizer = new FinalizationRegistry<() => void>((release) => release());
 
-export class NativeEngine {
+export class NativeEngine implements SyncEngine {
+  readonly backend = "native" as const;
+  readonly mode = "sync" as const;
+  readonly reason: string;
   readonly #library: NativeLibrary;
   readonly #print: ((line: string) => void) | undefined;
   #handle: number;
@@ -51,6 +43,7 @@ export class NativeEngine {
     if (!library) throw new NativeUnavailableError(info.error ?? "unknown reason");
     this.#library = library;
     this.#print = options.print;
+    this.reason = options.reason ?? "constructed directly";
     this.#handle = library.engineNew();
     const handle = this.#handle;
     finalizer.register(this, () => library.engineFree(handle), this);
@@ -76,12 +69,12 @@ export class NativeEngine {
 
   /** Replaces the base document at `path` ("" for the root; "a/b" or "a.b" below it). */
   setData(path: string, value: unknown): void {
-    this.#library.setData(this.#live(), normalizePath(path), JSON.stringify(value));
+    this.#library.setData(this.#live(), normalizeDataPath(path), JSON.stringify(value));
   }
 
   /** Compiles a query once, to evaluate it many times. */
   prepare(query: string): PreparedQuery {
-    return new PreparedQuery(this.#library, this.#library.prepare(this.#live(), query), this.#print);
+    return new PreparedQuery(this.#library, this.#library.prepare(this.#live(), query), this.#print, query);
   }
 
   /** Prepares, evaluates and frees a query: for one-off use. */
@@ -92,6 +85,13 @@ export class NativeEngine {
     } finally {
       prepared.close();
     }
+  }
+
+  /** Healthy while open: the library is loaded in-process, there is nothing else to reach. */
+  health(): EngineHealth {
+    return this.#handle === 0
+      ? { ok: false, backend: "native", detail: "closed" }
+      : { ok: true, backend: "native", detail: `in-process library ${this.#library.version()}` };
   }
 
   close(): void {
@@ -107,12 +107,15 @@ export class NativeEngine {
   }
 }
 
-export class PreparedQuery {
+export class PreparedQuery implements PreparedQueryOf<"sync"> {
+  /** The query text, as given to `prepare`. */
+  readonly query: string;
   readonly #library: NativeLibrary;
   readonly #print: ((line: string) => void) | undefined;
   #handle: number;
 
-  constructor(library: NativeLibrary, handle: number, print?: (line: string) => void) {
+  constructor(library: NativeLibrary, handle: number, print?: (line: string) => void, query = "") {
+    this.query = query;
     this.#library = library;
     this.#handle = handle;
     this.#print = print;
@@ -151,10 +154,4 @@ export class PreparedQuery {
     this.#library.queryFree(this.#handle);
     this.#handle = 0;
   }
-}
-
-/** Slash-separated as OPA's REST API ("a/b"); a path without slashes may use dots ("a.b"). */
-function normalizePath(path: string): string {
-  const slashed = path.includes("/") ? path : path.replace(/\./g, "/");
-  return slashed.replace(/^\/+|\/+$/g, "");
 }

@@ -8,7 +8,7 @@
 export type ParamKind = "u32" | "i32" | "buffer";
 
 /** Bumped together with `abi_version` in zig/ffi.zig; the loader refuses a library of another version. */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 export const symbols = {
   sark_abi_version: [],
@@ -29,8 +29,18 @@ export const symbols = {
   sark_query_eval: ["u32", "u32", "buffer", "u32", "u32", "buffer", "u32", "buffer"],
   sark_query_free: ["u32"],
   sark_prints: ["u32", "buffer", "u32", "buffer"],
-  sark_cache_new: ["buffer"],
+  sark_cache_open: ["buffer", "u32", "buffer", "u32", "buffer"],
   sark_cache_free: ["u32"],
+  sark_cache_get: ["u32", "buffer", "u32", "buffer", "u32", "buffer"],
+  sark_cache_set: ["u32", "buffer", "u32", "buffer", "u32", "u32"],
+  sark_cache_has: ["u32", "buffer", "u32"],
+  sark_cache_delete: ["u32", "buffer", "u32"],
+  sark_cache_delete_prefix: ["u32", "buffer", "u32", "buffer"],
+  sark_cache_clear: ["u32"],
+  sark_cache_size: ["u32", "buffer"],
+  sark_cache_stats: ["u32", "buffer", "u32", "buffer"],
+  sark_cache_get_many: ["u32", "buffer", "u32", "buffer", "u32", "buffer"],
+  sark_cache_set_many: ["u32", "buffer", "u32"],
 } as const satisfies Record<string, readonly ParamKind[]>;
 
 export type SymbolName = keyof typeof symbols;
@@ -54,6 +64,8 @@ export const Status = {
   tooManyHandles: -5,
   noPendingResult: -6,
   notFound: -7,
+  tooLarge: -8,
+  configMismatch: -9,
   regoParseError: -10,
   regoCompileError: -11,
   evalError: -12,
@@ -67,3 +79,9 @@ export const EvalFlags = {
   inputTerm: 4,
   capturePrint: 8,
 } as const;
+
+/** `ttl_ms` of `sark_cache_set`: 0 = the cache's default TTL, this = no expiry. */
+export const CACHE_TTL_NONE = 0xffff_ffff;
+
+/** In the packed result of `sark_cache_get_many`: the length that marks a miss. */
+export const CACHE_MISS = 0xffff_ffff;

@@ -3,7 +3,7 @@
  * status codes into typed errors and bytes into strings. One instance per JS
  * thread (each worker loads its own), because a native context is single-threaded.
  */
-import { type NativeSymbols, Status } from "./abi.ts";
+import { CACHE_MISS, type NativeSymbols, Status } from "./abi.ts";
 import {
   InvalidJsonError,
   NativeCallError,
@@ -26,6 +26,8 @@ const STATUS_NAMES = new Map<number, string>([
   [Status.tooManyHandles, "too_many_handles"],
   [Status.noPendingResult, "no_pending_result"],
   [Status.notFound, "not_found"],
+  [Status.tooLarge, "too_large"],
+  [Status.configMismatch, "config_mismatch"],
   [Status.regoParseError, "rego_parse_error"],
   [Status.regoCompileError, "rego_compile_error"],
   [Status.evalError, "eval_error"],
@@ -125,6 +127,196 @@ export class NativeLibrary {
     return decoder.decode(this.#output((out, cap, len) => this.symbols.sark_prints(this.context, out, cap, len), false));
   }
 
+  // The cache: hot calls with no context, so a status is the whole answer. Each reuses one key
+  // buffer, one out buffer and one length cell; only the returned value is allocated.
+
+  /** Opens (or shares) a cache: the status (ok, invalidJson, invalidArgument, configMismatch) and the handle. */
+  cacheOpen(name: string, configJson: string): { status: number; handle: number } {
+    const nameBytes = encoder.encode(name);
+    const config = encoder.encode(configJson);
+    const handle = new Uint32Array(1);
+    const status = this.symbols.sark_cache_open(nameBytes, nameBytes.length, config, config.length, handle);
+    return { status, handle: handle[0]! };
+  }
+
+  cacheFree(cache: number): void {
+    this.symbols.sark_cache_free(cache);
+  }
+
+  /** A copy of the value, or undefined on a miss. */
+  cacheGet(cache: number, key: string): Uint8Array | undefined {
+    const length = this.#cacheRead(cache, key);
+    return length < 0 ? undefined : this.#cacheOut.slice(0, length);
+  }
+
+  /** The value decoded as UTF-8 straight from the out buffer, or undefined on a miss. */
+  cacheGetText(cache: number, key: string): string | undefined {
+    const length = this.#cacheRead(cache, key);
+    return length < 0 ? undefined : decoder.decode(this.#cacheOut.subarray(0, length));
+  }
+
+  /** ok, or tooLarge (key + value over the cache's maxBytes); `ttl` as `sark_cache_set` takes it. */
+  cacheSet(cache: number, key: string, value: Uint8Array | string, ttl: number): number {
+    const keyLength = this.#cacheKeyBytes(key);
+    let status: number;
+    if (typeof value === "string") {
+      const valueLength = this.#cacheValueBytes(value);
+      status = this.symbols.sark_cache_set(cache, this.#cacheKey, keyLength, this.#cacheValue, valueLength, ttl);
+    } else {
+      status = this.symbols.sark_cache_set(cache, this.#cacheKey, keyLength, value, value.length, ttl);
+    }
+    if (status !== Status.ok && status !== Status.tooLarge) throw cacheFailure(status);
+    return status;
+  }
+
+  cacheHas(cache: number, key: string): boolean {
+    return this.#cacheFound(this.symbols.sark_cache_has(cache, this.#cacheKey, this.#cacheKeyBytes(key)));
+  }
+
+  cacheDelete(cache: number, key: string): boolean {
+    return this.#cacheFound(this.symbols.sark_cache_delete(cache, this.#cacheKey, this.#cacheKeyBytes(key)));
+  }
+
+  cacheDeletePrefix(cache: number, prefix: string): number {
+    const length = this.#cacheKeyBytes(prefix);
+    this.#cacheCheck(this.symbols.sark_cache_delete_prefix(cache, this.#cacheKey, length, this.#cacheLen));
+    return this.#cacheLen[0]!;
+  }
+
+  cacheClear(cache: number): void {
+    this.#cacheCheck(this.symbols.sark_cache_clear(cache));
+  }
+
+  cacheSize(cache: number): number {
+    this.#cacheCheck(this.symbols.sark_cache_size(cache, this.#cacheLen));
+    return this.#cacheLen[0]!;
+  }
+
+  /** The stats as the library reports them (see sark_cache_stats). */
+  cacheStats(cache: number): Record<string, unknown> {
+    const out = this.#cacheCall((o, cap, len) => this.symbols.sark_cache_stats(cache, o, cap, len));
+    return JSON.parse(decoder.decode(this.#cacheOut.subarray(0, out))) as Record<string, unknown>;
+  }
+
+  /** Values in key order, undefined for each miss: one native call. */
+  cacheGetMany(cache: number, keys: readonly string[]): (Uint8Array | undefined)[] {
+    let pos = 0;
+    for (const key of keys) {
+      this.#cachePackRoom(pos + 4 + key.length * 3);
+      const { written } = encoder.encodeInto(key, this.#cachePack.subarray(pos + 4));
+      writeU32(this.#cachePack, pos, written);
+      pos += 4 + written;
+    }
+    const packed = this.#cachePack;
+    const length = this.#cacheCall((o, cap, len) => this.symbols.sark_cache_get_many(cache, packed, pos, o, cap, len));
+    const out = this.#cacheOut;
+    const values: (Uint8Array | undefined)[] = [];
+    let at = 0;
+    for (let i = 0; i < keys.length; i++) {
+      if (at + 4 > length) throw cacheFailure(Status.internal);
+      const n = readU32(out, at);
+      at += 4;
+      if (n === CACHE_MISS) {
+        values.push(undefined);
+      } else {
+        values.push(out.slice(at, at + n));
+        at += n;
+      }
+    }
+    return values;
+  }
+
+  /**
+   * Stores every entry in one native call; ok, or tooLarge when one of them is over maxBytes
+   * (then none is stored). `ttls[i]` as `sark_cache_set` takes it.
+   */
+  cacheSetMany(cache: number, entries: readonly { key: string; value: Uint8Array | string }[], ttls: readonly number[]): number {
+    let pos = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const { key, value } = entries[i]!;
+      this.#cachePackRoom(pos + 12 + key.length * 3 + (typeof value === "string" ? value.length * 3 : value.length));
+      const pack = this.#cachePack;
+      const keyLength = encoder.encodeInto(key, pack.subarray(pos + 4)).written;
+      writeU32(pack, pos, keyLength);
+      pos += 4 + keyLength;
+      let valueLength: number;
+      if (typeof value === "string") {
+        valueLength = encoder.encodeInto(value, pack.subarray(pos + 4)).written;
+      } else {
+        pack.set(value, pos + 4);
+        valueLength = value.length;
+      }
+      writeU32(pack, pos, valueLength);
+      pos += 4 + valueLength;
+      writeU32(pack, pos, ttls[i]!);
+      pos += 4;
+    }
+    const status = this.symbols.sark_cache_set_many(cache, this.#cachePack, pos);
+    if (status !== Status.ok && status !== Status.tooLarge) throw cacheFailure(status);
+    return status;
+  }
+
+  readonly #cacheLen = new Uint32Array(1);
+  #cacheKey = new Uint8Array(1024);
+  #cacheValue = new Uint8Array(4096);
+  #cacheOut = new Uint8Array(64 * 1024);
+  #cachePack = new Uint8Array(4096);
+
+  /** Copies the value of `key` into the out buffer (grown as needed); its length, or -1 on a miss. */
+  #cacheRead(cache: number, key: string): number {
+    const keyLength = this.#cacheKeyBytes(key);
+    let status = this.symbols.sark_cache_get(cache, this.#cacheKey, keyLength, this.#cacheOut, this.#cacheOut.length, this.#cacheLen);
+    // Too small: nothing was kept; grow and ask again (again if the value grew meanwhile).
+    while (status === Status.bufferTooSmall) {
+      this.#cacheOut = new Uint8Array(Math.max(this.#cacheLen[0]!, this.#cacheOut.length * 2));
+      status = this.symbols.sark_cache_get(cache, this.#cacheKey, keyLength, this.#cacheOut, this.#cacheOut.length, this.#cacheLen);
+    }
+    if (status === Status.ok) return this.#cacheLen[0]!;
+    if (status === Status.notFound) return -1;
+    throw cacheFailure(status);
+  }
+
+  /** A call writing into the out buffer, retried with a larger one until it fits; the length written. */
+  #cacheCall(call: (out: Uint8Array, cap: number, outLen: Uint32Array) => number): number {
+    let status = call(this.#cacheOut, this.#cacheOut.length, this.#cacheLen);
+    while (status === Status.bufferTooSmall) {
+      this.#cacheOut = new Uint8Array(Math.max(this.#cacheLen[0]!, this.#cacheOut.length * 2));
+      status = call(this.#cacheOut, this.#cacheOut.length, this.#cacheLen);
+    }
+    this.#cacheCheck(status);
+    return this.#cacheLen[0]!;
+  }
+
+  #cacheFound(status: number): boolean {
+    if (status === Status.ok) return true;
+    if (status === Status.notFound) return false;
+    throw cacheFailure(status);
+  }
+
+  #cacheCheck(status: number): void {
+    if (status !== Status.ok) throw cacheFailure(status);
+  }
+
+  /** Encodes a key (or prefix) into the key buffer; its UTF-8 length. */
+  #cacheKeyBytes(key: string): number {
+    if (key.length * 3 > this.#cacheKey.length) this.#cacheKey = new Uint8Array(Math.max(key.length * 3, this.#cacheKey.length * 2));
+    return encoder.encodeInto(key, this.#cacheKey).written;
+  }
+
+  #cacheValueBytes(value: string): number {
+    if (value.length * 3 > this.#cacheValue.length) {
+      this.#cacheValue = new Uint8Array(Math.max(value.length * 3, this.#cacheValue.length * 2));
+    }
+    return encoder.encodeInto(value, this.#cacheValue).written;
+  }
+
+  #cachePackRoom(size: number): void {
+    if (size <= this.#cachePack.length) return;
+    const grown = new Uint8Array(Math.max(size, this.#cachePack.length * 2));
+    grown.set(this.#cachePack);
+    this.#cachePack = grown;
+  }
+
   #newHandle(call: (out: Uint32Array) => number): number {
     const handle = new Uint32Array(1);
     this.#check(call(handle));
@@ -197,6 +389,22 @@ export class NativeLibrary {
       return {};
     }
   }
+}
+
+/** An unexpected status from a cache call (they carry no detail: the status is the error). */
+function cacheFailure(status: number): SarkError {
+  return new NativeCallError(statusName(status), `native cache call failed with status ${status} (${statusName(status)})`);
+}
+
+function writeU32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value & 0xff;
+  bytes[at + 1] = (value >>> 8) & 0xff;
+  bytes[at + 2] = (value >>> 16) & 0xff;
+  bytes[at + 3] = value >>> 24;
+}
+
+function readU32(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
 }
 
 function statusName(status: number): string {

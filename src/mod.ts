@@ -72,6 +72,7 @@ export type {
 export { MemoryCache, type MemoryCacheOptions } from "./cache/memory.ts";
 export { NativeCache, type NativeCacheOptions, type NativeCacheStats } from "./cache/native.ts";
 export { RedisCache, type RedisCacheOptions, type RedisCacheStats } from "./cache/redis.ts";
+export { createCache, type CreateCacheOptions, type CreatedCache } from "./cache/create.ts";
 export {
   type CachedDecision,
   DecisionCache,

@@ -168,7 +168,7 @@ class LocalRedis implements RedisServer {
 }
 
 /** A port that was free a moment ago: listen on port 0, read the port, close. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);

@@ -93,6 +93,8 @@ export class OpaEngine implements AsyncEngine {
   readonly #policies = new Map<string, string>();
   readonly #data = new Map<string, string>();
   #stale = false;
+  /** Counts dropped connections: an answer that raced one may come from a restarted, empty OPA. */
+  #disconnects = 0;
   #syncing: Promise<void> | null = null;
   #closed = false;
 
@@ -112,6 +114,7 @@ export class OpaEngine implements AsyncEngine {
     });
     // A dropped connection may be a restarted (empty) OPA: check the state before the next request.
     this.#pool.on("disconnect", () => {
+      this.#disconnects++;
       if (!this.#closed) this.#stale = true;
     });
   }
@@ -204,10 +207,17 @@ export class OpaEngine implements AsyncEngine {
 
   /** Runs `op` once OPA holds this engine's state, retrying connection failures with backoff. */
   async #call<T>(op: () => Promise<T>): Promise<T> {
+    let redone = 0;
     for (let attempt = 0;; attempt++) {
       try {
         await this.#ready();
-        return await op();
+        const disconnects = this.#disconnects;
+        const result = await op();
+        if (disconnects === this.#disconnects || (this.#policies.size === 0 && this.#data.size === 0)) return result;
+        // A connection dropped while this request was out: OPA may have restarted empty and given
+        // this answer. Check (and restore) the state, then ask again; requests are idempotent.
+        if (++redone > 5) throw new TransportFailure("connections keep dropping", false);
+        attempt--;
       } catch (err) {
         if (!(err instanceof TransportFailure)) throw err;
         if (!err.retryable || attempt >= this.#retries || this.#closed) {

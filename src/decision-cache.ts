@@ -29,17 +29,14 @@
  */
 import type { Answer, AsyncCache, CacheEntry, CacheMode, CacheOf, SyncCache } from "./cache/types.ts";
 import {
-  canonicalJson,
-  contextHash,
+  ContextHasher,
   DecisionCacheConfigError,
   type DecisionKeys,
   DecisionKeyLayout,
   DecisionRequestError,
   escapeSegment,
-  type FieldTree,
   fieldTree,
   type InvalidationScope,
-  project,
 } from "./decision-key.ts";
 import { SarkError } from "./errors.ts";
 
@@ -168,8 +165,7 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
   readonly #unknownTtlMs: number;
   readonly #swrLevels: ReadonlySet<string>;
   readonly #swrFraction: number;
-  readonly #include: FieldTree | undefined;
-  readonly #skip: FieldTree;
+  readonly #hasher: ContextHasher;
   readonly #onRevalidateError: ((error: unknown, request: DecisionRequest) => void) | undefined;
   readonly #now: () => number;
   readonly #tokenTag: string;
@@ -228,8 +224,10 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
       );
     }
 
-    this.#include = options.include === undefined ? undefined : fieldTree(options.include, "include");
-    this.#skip = fieldTree(["user.id", "action", ...(options.exclude ?? DEFAULT_VOLATILE_FIELDS)], "exclude");
+    this.#hasher = new ContextHasher(
+      options.include === undefined ? undefined : fieldTree(options.include, "include"),
+      fieldTree(["user.id", "action", ...(options.exclude ?? DEFAULT_VOLATILE_FIELDS)], "exclude"),
+    );
     this.#onRevalidateError = options.onRevalidateError;
     this.#now = options.now ?? Date.now;
     this.#tokenTag = Math.floor(Math.random() * 36 ** 8).toString(36).padStart(8, "0");
@@ -418,8 +416,7 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
     const ttl = normalized === undefined ? this.#unknownTtlMs : (this.#ttlMs.get(normalized) ?? this.#unknownTtlMs);
     const swr = normalized !== undefined && this.#swrLevels.has(normalized);
     if (ttl === 0) return { keys: ["", "", ""], ttlMs: 0, swr };
-    const hashed = this.#include === undefined ? request : project(request, this.#include);
-    const hash = contextHash(canonicalJson(hashed, this.#skip));
+    const hash = this.#hasher.hash(request);
     const keys = this.#layout.keys(escapeSegment(userId), escapeSegment(action), escapeSegment(resource), hash);
     return { keys, ttlMs: ttl, swr };
   }

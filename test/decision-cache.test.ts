@@ -7,6 +7,8 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Cache } from "../src/cache/types.ts";
 import { MemoryCache } from "../src/cache/memory.ts";
+import { NativeCache } from "../src/cache/native.ts";
+import { NativeUnavailableError } from "../src/errors.ts";
 import { RedisCache } from "../src/cache/redis.ts";
 import {
   DecisionCache,
@@ -19,7 +21,7 @@ import {
   type InvalidationScope,
   type JsonValue,
 } from "../src/decision-cache.ts";
-import { canonicalJson, DecisionKeyLayout, escapeSegment, fieldTree } from "../src/decision-key.ts";
+import { canonicalJson, ContextHasher, DecisionKeyLayout, escapeSegment, fieldTree, sha256Key } from "../src/decision-key.ts";
 import { type RedisServer, redisSkip, startRedisServer } from "./helpers/redis-server.ts";
 
 let server: RedisServer | undefined;
@@ -39,8 +41,20 @@ interface Backend {
   open(): Promise<Cache>;
 }
 
+/** Skipped only when the native library does not load here (the reason is the skip message). */
+const nativeSkip: string | false = (() => {
+  try {
+    new NativeCache().close();
+    return false;
+  } catch (err) {
+    if (err instanceof NativeUnavailableError) return `native cache unavailable: ${err.message}`;
+    throw err;
+  }
+})();
+
 const backends: Backend[] = [
   { name: "memory", skip: false, open: () => Promise.resolve(new MemoryCache()) },
+  { name: "native", skip: nativeSkip, open: () => Promise.resolve(new NativeCache()) },
   {
     name: "redis",
     skip: redisSkip,
@@ -503,6 +517,38 @@ test("canonical JSON: skipped fields are left out only at their path", () => {
     canonicalJson({ user: { id: "x", roles: [] }, context: { timestamp: 1, ip: "a" }, timestamp: 2 }, skip),
     '{"context":{"ip":"a"},"timestamp":2,"user":{"roles":[]}}',
   );
+});
+
+test("context hash: the memo by plain JSON text agrees with the canonical hash, whatever the key order", () => {
+  const skip = fieldTree(["user.id", "context.timestamp"], "exclude");
+  const hasher = new ContextHasher(undefined, skip);
+  class Point {
+    constructor(readonly x: number, readonly y: number) {}
+  }
+  const variants: Record<string, unknown>[] = [
+    { user: { id: "a", roles: ["r"] }, context: { ip: "1", timestamp: 1 } },
+    { context: { timestamp: 2, ip: "1" }, user: { roles: ["r"], id: "b" } },
+    { user: { roles: ["r"] }, context: { ip: "1" } },
+    { user: { roles: ["r"] }, context: { ip: "1", when: undefined } },
+  ];
+  const expected = sha256Key(canonicalJson(variants[0], skip));
+  for (let round = 0; round < 2; round++) { // the second round answers from the memo
+    for (const v of variants) assert.equal(hasher.hash(v), expected, JSON.stringify(v));
+  }
+  // Objects that are not plain (class instances, toJSON, Dates) take the canonical path only.
+  const date = new Date("2026-01-01T00:00:00Z");
+  const special = [
+    { user: { roles: ["r"] }, context: { ip: "1", at: date } },
+    { user: { roles: ["r"] }, context: new Point(1, 2) },
+    { user: { roles: ["r"] }, context: { toJSON: () => ({ ip: "1" }) } },
+  ];
+  for (let round = 0; round < 2; round++) {
+    for (const v of special) assert.equal(hasher.hash(v), sha256Key(canonicalJson(v, skip)));
+  }
+  assert.equal(hasher.hash(special[0]!), hasher.hash({ context: { at: date.toISOString(), ip: "1" }, user: { roles: ["r"] } }));
+  assert.notEqual(hasher.hash(variants[0]!), hasher.hash({ user: { roles: ["r"] }, context: { ip: "2" } }));
+  assert.throws(() => hasher.hash({ context: { n: 1n } }), DecisionRequestError);
+  assert.throws(() => new ContextHasher(fieldTree(["context"], "include"), skip).hash({ context: { n: 1n } }), DecisionRequestError);
 });
 
 test("segments are escaped injectively, to a glob-free ASCII alphabet", () => {

@@ -85,3 +85,16 @@ test("memory: a Node Buffer value is copied, not viewed", async () => {
   assert.equal(Object.getPrototypeOf(back), Uint8Array.prototype);
   assert.equal(cache.getText("b"), "abc");
 });
+
+test("memory: hit entries get a second chance before eviction (CLOCK)", () => {
+  const cache = new MemoryCache({ maxEntries: 4 });
+  for (const key of ["a", "b", "c", "d"]) cache.set(key, key);
+  cache.get("a");
+  cache.get("c");
+  cache.set("e", "e"); // a was hit: moved back; b goes
+  cache.set("f", "f"); // c was hit: moved back; d goes
+  assert.deepEqual(["a", "b", "c", "d", "e", "f"].filter((key) => cache.has(key)), ["a", "c", "e", "f"]);
+  cache.set("g", "g"); // a's chance is used up: a goes now
+  assert.deepEqual(["a", "c", "e", "f", "g"].filter((key) => cache.has(key)), ["c", "e", "f", "g"]);
+  assert.equal(cache.stats().evictions, 3);
+});

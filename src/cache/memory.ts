@@ -3,9 +3,12 @@
  * is available. Same semantics as the native cache: per-entry TTL, bounds on entries and bytes, LRU
  * eviction, values copied in and out.
  *
- * A Map keeps insertion order, so it is the LRU list: a hit moves the entry to the end, eviction takes
- * from the front. Expired entries are never returned (checked on every read), and are reclaimed a few
- * per `set` by a sweep that resumes where it stopped (Map iterators stay valid across deletes).
+ * A Map keeps insertion order, so it is the eviction queue. Recency is approximated as CLOCK (second
+ * chance) does it: a hit only marks the entry; eviction takes from the front, and a marked entry is
+ * unmarked and moved to the back instead of evicted. Hits stay a lookup and a store, and the least
+ * recently used entry goes first unless every entry was hit since it last passed the front.
+ * Expired entries are never returned (checked on every read), and are reclaimed a few per `set` by
+ * a sweep that resumes where it stopped (Map iterators stay valid across deletes).
  */
 import { CacheClosedError, CacheEntryTooLargeError } from "../errors.ts";
 import { checkPrefix, checkTtl, copyValue, decodeText, keyByteLength, resolveCacheOptions } from "./common.ts";
@@ -22,6 +25,8 @@ interface Entry {
   bytes: number;
   /** Clock time at which the entry expires; 0 = never. */
   expiresAt: number;
+  /** Hit since it last reached the front of the queue (its second chance). */
+  used: boolean;
 }
 
 /** Expired entries reclaimed (at most) per set: enough to keep up with a steady write rate, cheap per call. */
@@ -78,7 +83,7 @@ export class MemoryCache implements SyncCache {
   has(key: string): boolean {
     this.#open();
     keyByteLength(key);
-    return this.#live(key, this.#now()) !== undefined;
+    return this.#live(key) !== undefined;
   }
 
   delete(key: string): boolean {
@@ -169,22 +174,22 @@ export class MemoryCache implements SyncCache {
   #read(key: string): Entry | undefined {
     this.#open();
     keyByteLength(key);
-    const entry = this.#live(key, this.#now());
+    const entry = this.#live(key);
     if (entry === undefined) {
       this.#misses++;
       return undefined;
     }
     this.#hits++;
-    this.#map.delete(key);
-    this.#map.set(key, entry);
+    entry.used = true;
     return entry;
   }
 
   /** The entry if present and not expired; an expired one is reclaimed on the spot. */
-  #live(key: string, now: number): Entry | undefined {
+  #live(key: string): Entry | undefined {
     const entry = this.#map.get(key);
     if (entry === undefined) return undefined;
-    if (!this.#expired(entry, now)) return entry;
+    // The clock is read only for entries that can expire: it costs more than the lookup.
+    if (entry.expiresAt === 0 || this.#now() < entry.expiresAt) return entry;
     this.#remove(key, entry);
     this.#expirations++;
     return undefined;
@@ -197,18 +202,33 @@ export class MemoryCache implements SyncCache {
     if (old !== undefined) this.#remove(key, old);
     this.#reclaim(now, SWEEP_PER_SET);
     while (this.#map.size >= this.maxEntries || this.#bytes + total > this.maxBytes) this.#evictOldest(now);
-    this.#map.set(key, { value, bytes: total, expiresAt: ttlMs === 0 ? 0 : now + ttlMs });
+    this.#map.set(key, { value, bytes: total, expiresAt: ttlMs === 0 ? 0 : now + ttlMs, used: false });
     this.#bytes += total;
   }
 
+  /** Removes one entry from the front, giving hit entries a second chance at the back. */
   #evictOldest(now: number): void {
-    const first = this.#map.entries().next();
-    // The loop calling this stops once the map is empty: an empty map is within both bounds.
-    if (first.done) throw new Error("MemoryCache invariant: eviction from an empty cache");
-    const [key, entry] = first.value;
-    this.#remove(key, entry);
-    if (this.#expired(entry, now)) this.#expirations++;
-    else this.#evictions++;
+    for (;;) {
+      const first = this.#map.entries().next();
+      // The loop calling this stops once the map is empty: an empty map is within both bounds.
+      if (first.done) throw new Error("MemoryCache invariant: eviction from an empty cache");
+      const [key, entry] = first.value;
+      if (this.#expired(entry, now)) {
+        this.#remove(key, entry);
+        this.#expirations++;
+        return;
+      }
+      if (entry.used) {
+        // Terminates: each pass unmarks an entry, so within one round an unmarked one reaches the front.
+        entry.used = false;
+        this.#map.delete(key);
+        this.#map.set(key, entry);
+        continue;
+      }
+      this.#remove(key, entry);
+      this.#evictions++;
+      return;
+    }
   }
 
   #remove(key: string, entry: Entry): void {

@@ -306,8 +306,8 @@ export class RedisCache implements AsyncCache {
         // fall through: drop the connection
       }
     }
+    // Not awaiting the first connection attempt: between retries it settles only after its backoff sleep.
     if (this.#client.isOpen) this.#client.destroy();
-    await this.#connecting;
   }
 
   #open(): void {

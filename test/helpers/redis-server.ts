@@ -7,7 +7,7 @@
  *   await redis.stop(); await redis.start();   // the fault tests: gone, then back on the same port
  *
  * A missing `redis-server` fails loudly; set SARK_SKIP_REDIS=1 to skip the Redis tests instead
- * (`redisSkip` is the `skip` option for them).
+ * (`redisSkip` is the `skip` option for them). REDIS_SERVER_BIN names another binary.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";

@@ -23,6 +23,9 @@ pub const Error = error{ OutOfMemory, ParseError, CompileError, EvalError, Inval
 pub const Report = struct {
     diagnostics: std.ArrayList(Diagnostic) = .empty,
     failure: eval_mod.Failure = .{},
+    /// The result rows (JSON) found before a strict builtin error failed the query; OPA's
+    /// `Query.Run` returns them with the error. Empty when there were none.
+    partial_rows: []const u8 = "",
     json_diagnostic: json.Diagnostic = .{},
 };
 
@@ -346,6 +349,14 @@ pub const PreparedQuery = struct {
             error.Stop => {},
             error.EvalError => {
                 report.failure = ev.failure;
+                if (rows.items.len > 0) {
+                    var partial: std.Io.Writer.Allocating = .init(scratch);
+                    writeRows(scratch, &query.compiled, rows.items, &partial.writer) catch |e| switch (e) {
+                        error.WriteFailed, error.OutOfMemory => return error.OutOfMemory,
+                        else => return e,
+                    };
+                    report.partial_rows = partial.written();
+                }
                 return error.EvalError;
             },
         };
@@ -527,4 +538,98 @@ test "engine: several threads evaluate one prepared query at once" {
     for (&threads) |*t| t.* = try std.Thread.spawn(.{}, Worker.run, .{ query, &failures });
     for (threads) |t| t.join();
     try std.testing.expectEqual(@as(u32, 0), failures.load(.monotonic));
+}
+
+fn valueOf(engine: *Engine, query_text: []const u8, input_json: ?[]const u8) ![]const u8 {
+    const out = try evalForTest(engine, query_text, input_json);
+    defer std.testing.allocator.free(out);
+    const start = std.mem.indexOf(u8, out, "\"value\":") orelse return std.testing.allocator.dupe(u8, "undefined");
+    const end = std.mem.indexOf(u8, out, ",\"text\"").?;
+    return std.testing.allocator.dupe(u8, out[start + 8 .. end]);
+}
+
+test "engine: arguments of a negated call are evaluated before the negation, as OPA" {
+    const engine = try Engine.create(std.testing.allocator);
+    defer engine.destroy();
+    var arena: std.heap.ArenaAllocator = .init(std.testing.allocator);
+    defer arena.deinit();
+    var report: Report = .{};
+    try engine.addPolicy("n.rego",
+        \\package n
+        \\a if not is_string(input.action)
+        \\b if not count(input.list) > 0
+        \\c if not levels[input.key]
+        \\d if not is_string(upper(input.action))
+        \\e if not input.missing
+        \\f if not [x | x := input.missing] == [1]
+        \\g contains x if { some x in input.xs; not is_string(x) }
+        \\levels := {"a": true}
+    , &report, arena.allocator());
+    const cases = [_]struct { []const u8, []const u8 }{
+        .{ "data.n.a", "undefined" }, .{ "data.n.b", "undefined" }, .{ "data.n.c", "undefined" },
+        .{ "data.n.d", "undefined" }, .{ "data.n.e", "true" },      .{ "data.n.f", "true" },
+        .{ "data.n.g", "[1]" },
+    };
+    for (cases) |case| {
+        const got = try valueOf(engine, case[0], "{\"xs\":[\"s\",1]}");
+        defer std.testing.allocator.free(got);
+        try std.testing.expectEqualStrings(case[1], got);
+    }
+    // Defined arguments keep the plain meaning of `not`.
+    const got = try valueOf(engine, "data.n.a", "{\"action\":1}");
+    defer std.testing.allocator.free(got);
+    try std.testing.expectEqualStrings("true", got);
+}
+
+test "engine: a strict builtin error fails the query after it ran, keeping the rows found" {
+    const engine = try Engine.create(std.testing.allocator);
+    defer engine.destroy();
+    var arena: std.heap.ArenaAllocator = .init(std.testing.allocator);
+    defer arena.deinit();
+    var report: Report = .{};
+    try engine.addPolicy("s.rego",
+        \\package s
+        \\xs contains x if { some x in [1, 0, 2]; 10 / x > 0 }
+    , &report, arena.allocator());
+    const query = try PreparedQuery.create(engine, "x := data.s.xs", &report, arena.allocator());
+    defer query.destroy();
+    var out: std.Io.Writer.Allocating = .init(std.testing.allocator);
+    defer out.deinit();
+    try std.testing.expectError(error.EvalError, query.evaluate(arena.allocator(), null, .{ .strict_builtin_errors = true }, &report, &out.writer));
+    try std.testing.expectEqualStrings("eval_builtin_error", report.failure.code);
+    try std.testing.expect(std.mem.indexOf(u8, report.partial_rows, "\"x\":[1,2]") != null);
+    // Not strict: the failing call is just undefined.
+    const got = try valueOf(engine, "data.s.xs", null);
+    defer std.testing.allocator.free(got);
+    try std.testing.expectEqualStrings("[1,2]", got);
+}
+
+test "engine: an unimplemented builtin compiles only where a with mocks it" {
+    const engine = try Engine.create(std.testing.allocator);
+    defer engine.destroy();
+    var arena: std.heap.ArenaAllocator = .init(std.testing.allocator);
+    defer arena.deinit();
+    var report: Report = .{};
+    try std.testing.expectError(error.CompileError, engine.addPolicy("u.rego",
+        \\package u
+        \\allow if http.send({"method": "GET"}).status_code == 200
+    , &report, arena.allocator()));
+    try std.testing.expectEqualStrings("unsupported builtin: http.send", report.diagnostics.items[0].message);
+    report = .{};
+    try engine.addPolicy("m.rego",
+        \\package m
+        \\allow if http.send({"method": "GET"}).status_code == 200
+        \\ok(_) := {"status_code": 200}
+        \\test_allow if allow with http.send as ok
+    , &report, arena.allocator());
+    const got = try valueOf(engine, "data.m.test_allow", null);
+    defer std.testing.allocator.free(got);
+    try std.testing.expectEqualStrings("true", got);
+    // Unmocked, the call stops the evaluation rather than being undefined.
+    const query = try PreparedQuery.create(engine, "data.m.allow", &report, arena.allocator());
+    defer query.destroy();
+    var out: std.Io.Writer.Allocating = .init(std.testing.allocator);
+    defer out.deinit();
+    try std.testing.expectError(error.EvalError, query.evaluate(arena.allocator(), null, .{}, &report, &out.writer));
+    try std.testing.expectEqualStrings("unsupported builtin: http.send", report.failure.message);
 }

@@ -68,7 +68,9 @@
 //!       undefined), 2 = strict builtin errors, 4 = input is Rego term text, 8 = capture the
 //!       output of `print` (read it with `sark_prints`) instead of writing it to stderr.
 //!       Errors: `eval_error` with detail `{"code": OPA's code (eval_conflict_error,
-//!       eval_type_error, eval_builtin_error, ...), "message", "location"}`.
+//!       eval_type_error, eval_builtin_error, ...), "message", "location", "results"?}`. In strict
+//!       mode a builtin error does not stop the evaluation (as in OPA): the query fails with the
+//!       first one, and `results` holds the rows found meanwhile, when there were any.
 //!   i32 sark_query_free(u32 query)
 //!   i32 sark_prints(u32 ctx, u8 *out, u32 out_cap, u32 *out_len)
 //!       What `print` wrote during the last evaluation on `ctx` that captured it (flag 8):
@@ -451,6 +453,10 @@ fn writeEngineError(w: *std.Io.Writer, status: Status, report: *const engine_mod
         try writeString(w, message.written());
         try w.writeAll(",\"location\":");
         try writeLocation(w, f.file, f.location.row, f.location.col);
+        if (report.partial_rows.len > 0) {
+            try w.writeAll(",\"results\":");
+            try w.writeAll(report.partial_rows);
+        }
         try w.writeAll("}");
         return;
     }

@@ -4,6 +4,7 @@
  * thread (each worker loads its own), because a native context is single-threaded.
  */
 import { CACHE_MISS, type NativeSymbols, Status } from "./abi.ts";
+import type { ResultRow } from "../engine/native.ts";
 import {
   InvalidJsonError,
   NativeCallError,
@@ -370,7 +371,8 @@ export class NativeLibrary {
         : new RegoCompileError(code, message, errors);
     }
     if (status === Status.evalError) {
-      return new RegoEvalError(code, message, detail.location as RegoLocation | undefined);
+      const results = Array.isArray(detail.results) ? (detail.results as ResultRow[]) : undefined;
+      return new RegoEvalError(code, message, detail.location as RegoLocation | undefined, results);
     }
     return new NativeCallError(code, message, detail);
   }

@@ -61,6 +61,12 @@ pub const Compiler = struct {
     node_count: u32 = 0,
     /// Per package (path text) the first segments of its rule heads: what a bare name resolves to.
     package_rules: std.StringHashMapUnmanaged(std.StringHashMapUnmanaged(void)) = .empty,
+    /// Names of unimplemented builtins that some `with` replaces, and the calls to them: such
+    /// a call compiles only when its builtin is mocked somewhere (see `opa_names.unimplemented`).
+    mocked: std.StringHashMapUnmanaged(void) = .empty,
+    unimplemented_calls: std.ArrayList(UnimplementedCall) = .empty,
+
+    const UnimplementedCall = struct { name: []const u8, file: []const u8, location: ast.Location };
 
     pub fn init(arena: Allocator, diagnostics: *std.ArrayList(Diagnostic)) Error!Compiler {
         const root = try arena.create(BuildNode);
@@ -74,6 +80,7 @@ pub const Compiler = struct {
         const root = try c.freeze(c.root);
         if (c.diagnostics.items.len > 0) return error.CompileError;
         try c.compileNode(c.root);
+        try c.checkUnimplementedCalls();
         if (c.diagnostics.items.len > 0) return error.CompileError;
         try c.checkRecursion(root);
         if (c.diagnostics.items.len > 0) return error.CompileError;
@@ -371,8 +378,12 @@ pub const Compiler = struct {
         };
         var rc: RuleCompiler = .{ .c = c, .source = .{ .module = module, .package_node = c.root, .rule = undefined, .extra = &.{} } };
         rc.is_query = true;
+        // This compiler is a copy shared with other queries: own its mock bookkeeping.
+        c.mocked = try c.mocked.clone(c.arena);
+        c.unimplemented_calls = .empty;
         var scope: Scope = .{ .parent = null, .depth = 0 };
         const compiled = try rc.compileBody(&scope, body);
+        try c.checkUnimplementedCalls();
         if (c.diagnostics.items.len > 0) return error.CompileError;
         // Terms (other than plain variables) report their value, even `false`, as OPA's
         // query rewriting does; the capture local is a generated name, so it is no binding.
@@ -403,6 +414,13 @@ pub const Compiler = struct {
             try bindings.append(c.arena, .{ .name = name, .local = @intCast(i) });
         }
         return .{ .body = captured.items, .locals = rc.locals, .bindings = bindings.items };
+    }
+
+    fn checkUnimplementedCalls(c: *Compiler) Error!void {
+        for (c.unimplemented_calls.items) |call| {
+            if (c.mocked.contains(call.name)) continue;
+            _ = c.fail(call.file, call.location, "rego_type_error", "unsupported builtin: {s}", .{call.name}) catch {};
+        }
     }
 
     fn fail(c: *Compiler, file: []const u8, location: ast.Location, code: []const u8, comptime fmt: []const u8, args: anytype) Error {
@@ -685,6 +703,8 @@ const RuleCompiler = struct {
     locals: u32 = 0,
     local_names: std.ArrayList([]const u8) = .empty,
     local_depth: std.ArrayList(u32) = .empty,
+    /// Variables generated for the dynamic terms of negated expressions, so far.
+    hoisted: u32 = 0,
 
     fn file(rc: *RuleCompiler) []const u8 {
         return rc.source.module.file_name;
@@ -704,12 +724,22 @@ const RuleCompiler = struct {
 
         // Function arguments are patterns bound by the call.
         var args: []ir.Term = &.{};
+        var source_body = rule.body;
         if (head.args) |head_args| {
             args = try rc.c.arena.alloc(ir.Term, head_args.len);
-            for (head_args, 0..) |a, i| args[i] = try rc.compilePatternDeclaring(&scope, a);
+            for (head_args, 0..) |a, i| {
+                if (a.value == .template_string) {
+                    // `f($"{x}")`: not a pattern but a value computed from the body's variables.
+                    // As OPA, the argument becomes a fresh variable and the body compares it.
+                    const name = try std.fmt.allocPrint(rc.c.arena, "__targ{d}__", .{i});
+                    const arg_var: ast.Term = .{ .value = .{ .variable = name }, .location = a.location };
+                    args[i] = .{ .local = try rc.declare(&scope, name) };
+                    source_body = try appendEquality(rc.c.arena, source_body, arg_var, a);
+                } else args[i] = try rc.compilePatternDeclaring(&scope, a);
+            }
             for (0..rc.locals) |l| try scope.prebound.append(rc.c.arena, @intCast(l));
         }
-        const body = try rc.compileBody(&scope, rule.body);
+        const body = try rc.compileBody(&scope, source_body);
         // Head terms see the body's variables.
         var kind: ir.RuleKind = if (head.args != null) .function else .single_value;
         var key: ?ir.Term = null;
@@ -751,6 +781,26 @@ const RuleCompiler = struct {
         return compiled;
     }
 
+    /// `body` followed by `lhs = rhs`.
+    fn appendEquality(arena: Allocator, body: ast.Body, lhs: ast.Term, rhs: ast.Term) Error!ast.Body {
+        const operator = try arena.alloc(ast.Term, 1);
+        operator[0] = .{ .value = .{ .variable = "eq" }, .location = rhs.location };
+        const call = try arena.alloc(ast.Term, 3);
+        call[0] = .{ .value = .{ .ref = operator }, .location = rhs.location };
+        call[1] = lhs;
+        call[2] = rhs;
+        const out = try arena.alloc(ast.Expr, body.len + 1);
+        @memcpy(out[0..body.len], body);
+        out[body.len] = .{
+            .index = @intCast(body.len),
+            .negated = false,
+            .location = rhs.location,
+            .with = &.{},
+            .terms = .{ .call = call },
+        };
+        return out;
+    }
+
     fn checkHeadSafety(
         rc: *RuleCompiler,
         scope: *Scope,
@@ -788,19 +838,133 @@ const RuleCompiler = struct {
 
     // -- bodies ----------------------------------------------------------------
 
-    fn compileBody(rc: *RuleCompiler, scope: *Scope, body: ast.Body) Error!ir.Body {
+    fn compileBody(rc: *RuleCompiler, scope: *Scope, source_body: ast.Body) Error!ir.Body {
+        var generated: std.DynamicBitSetUnmanaged = .{};
+        const body = try rc.hoistNegatedDynamics(source_body, &generated);
         for (body) |*expr| try collectExprNames(rc.c.arena, expr, &scope.body_names);
         var exprs: std.ArrayList(ir.Expr) = .empty;
-        for (body) |*expr| {
-            const compiled = rc.compileExpr(scope, expr) catch |err| switch (err) {
+        for (body, 0..) |*expr, i| {
+            var compiled = rc.compileExpr(scope, expr) catch |err| switch (err) {
                 error.CompileError => continue,
                 else => return err,
             };
-            if (compiled) |e| try exprs.append(rc.c.arena, e);
+            if (compiled) |*e| {
+                if (generated.bit_length > 0 and generated.isSet(i)) e.generated = true;
+                try exprs.append(rc.c.arena, e.*);
+            }
         }
         if (rc.c.diagnostics.items.len > 0) return error.CompileError;
         return rc.reorderForSafety(scope, exprs.items);
     }
+
+    // -- dynamic terms of negated expressions ------------------------------------------
+
+    /// As OPA's RewriteDynamicTerms (and RewriteExprTerms for nested calls), the refs, calls
+    /// and comprehensions that are arguments of a negated expression are evaluated before the
+    /// negation, each bound to a generated variable: `not is_string(input.x)` is undefined, not
+    /// true, when `input.x` is. Returns `body` itself when no expression needs it; the indexes
+    /// of generated expressions are set in `generated`.
+    fn hoistNegatedDynamics(rc: *RuleCompiler, body: ast.Body, generated: *std.DynamicBitSetUnmanaged) Error!ast.Body {
+        var needed = false;
+        for (body) |expr| if (expr.negated) {
+            needed = true;
+            break;
+        };
+        if (!needed) return body;
+        var out: std.ArrayList(ast.Expr) = .empty;
+        var marks: std.ArrayList(bool) = .empty;
+        for (body) |expr| {
+            if (!expr.negated) {
+                try out.append(rc.c.arena, expr);
+                try marks.append(rc.c.arena, false);
+                continue;
+            }
+            var hoist: Hoist = .{ .rc = rc, .original = &expr, .out = &out, .marks = &marks };
+            var rewritten = expr;
+            switch (expr.terms) {
+                .term => |t| rewritten.terms = .{ .term = try hoist.inTerm(t) },
+                .call => |call| {
+                    const args = try rc.c.arena.dupe(ast.Term, call);
+                    const is_unify = call[0].value.isRefNamed("eq") or call[0].value.isRefNamed("assign");
+                    for (args[1..]) |*a| a.* = if (is_unify) try hoist.inTerm(a.*) else try hoist.one(a.*);
+                    rewritten.terms = .{ .call = args };
+                },
+                else => {},
+            }
+            try out.append(rc.c.arena, rewritten);
+            try marks.append(rc.c.arena, false);
+        }
+        for (out.items, 0..) |*expr, i| expr.index = @intCast(i);
+        generated.* = try .initEmpty(rc.c.arena, out.items.len);
+        for (marks.items, 0..) |mark, i| if (mark) generated.set(i);
+        return out.items;
+    }
+
+    const Hoist = struct {
+        rc: *RuleCompiler,
+        original: *const ast.Expr,
+        out: *std.ArrayList(ast.Expr),
+        marks: *std.ArrayList(bool),
+
+        /// A term of the expression itself: a ref stays (its dynamic parts move out).
+        fn inTerm(h: *Hoist, t: ast.Term) Error!ast.Term {
+            return switch (t.value) {
+                .ref => |ref| .{ .value = .{ .ref = try h.refParts(ref) }, .location = t.location },
+                .array_comprehension, .set_comprehension, .object_comprehension => t,
+                else => h.one(t),
+            };
+        }
+
+        /// An argument: refs, calls, comprehensions and templates become generated variables.
+        fn one(h: *Hoist, t: ast.Term) Error!ast.Term {
+            const arena = h.rc.c.arena;
+            switch (t.value) {
+                .ref => |ref| return h.bind(.{ .value = .{ .ref = try h.refParts(ref) }, .location = t.location }),
+                .call => |call| {
+                    const args = try arena.dupe(ast.Term, call);
+                    for (args[1..]) |*a| a.* = try h.one(a.*);
+                    return h.bind(.{ .value = .{ .call = args }, .location = t.location });
+                },
+                .array_comprehension, .set_comprehension, .object_comprehension, .template_string => return h.bind(t),
+                .array => |items| {
+                    const copy = try arena.dupe(ast.Term, items);
+                    for (copy) |*item| item.* = try h.one(item.*);
+                    return .{ .value = .{ .array = copy }, .location = t.location };
+                },
+                .set => |items| {
+                    const copy = try arena.dupe(ast.Term, items);
+                    for (copy) |*item| item.* = try h.one(item.*);
+                    return .{ .value = .{ .set = copy }, .location = t.location };
+                },
+                .object => |items| {
+                    const copy = try arena.dupe(ast.ObjectItem, items);
+                    for (copy) |*item| item.* = .{ .key = try h.one(item.key), .value = try h.one(item.value) };
+                    return .{ .value = .{ .object = copy }, .location = t.location };
+                },
+                else => return t,
+            }
+        }
+
+        fn refParts(h: *Hoist, ref: []const ast.Term) Error![]const ast.Term {
+            const copy = try h.rc.c.arena.dupe(ast.Term, ref);
+            if (copy[0].value == .call) copy[0] = try h.one(copy[0]);
+            for (copy[1..]) |*part| part.* = try h.one(part.*);
+            return copy;
+        }
+
+        /// Appends `__local_negN__ = t` (with the expression's `with`) and returns the variable.
+        fn bind(h: *Hoist, t: ast.Term) Error!ast.Term {
+            const arena = h.rc.c.arena;
+            const name = try std.fmt.allocPrint(arena, "__local_neg{d}__", .{h.rc.hoisted});
+            h.rc.hoisted += 1;
+            const variable: ast.Term = .{ .value = .{ .variable = name }, .location = t.location };
+            var eq = (try appendEquality(arena, &.{}, variable, t))[0];
+            eq.with = h.original.with;
+            try h.out.append(arena, eq);
+            try h.marks.append(arena, true);
+            return variable;
+        }
+    };
 
     fn compileExpr(rc: *RuleCompiler, scope: *Scope, expr: *const ast.Expr) Error!?ir.Expr {
         var out: ir.Expr = .{
@@ -951,7 +1115,9 @@ const RuleCompiler = struct {
             return if (node.isFunction()) .{ .function = node } else null;
         }
         const name = try refName(rc.c.arena, target_ref);
-        return try rc.resolveCallTarget(scope, target_ref, name, w.location);
+        const target = try rc.resolveCallTarget(scope, target_ref, name, w.location);
+        if (target == .unimplemented) try rc.c.mocked.put(rc.c.arena, target.unimplemented.name, {});
+        return target;
     }
 
     /// When a `with` value names a function or builtin (`count`, `data.x.f`, `f`), that target.
@@ -970,6 +1136,7 @@ const RuleCompiler = struct {
             rc.c.diagnostics.shrinkRetainingCapacity(saved);
             return null;
         };
+        rc.noteUnimplementedCall(target, t.location) catch return null;
         return target;
     }
 
@@ -995,6 +1162,7 @@ const RuleCompiler = struct {
         };
         const name = try refName(rc.c.arena, op_ref);
         const target = try rc.resolveCallTarget(scope, op_ref, name, location);
+        try rc.noteUnimplementedCall(target, location);
         const arity = targetArity(target);
         const given = call.len - 1;
         if (given == arity + 1 and !(target == .special and target.special == .print)) {
@@ -1008,9 +1176,15 @@ const RuleCompiler = struct {
         return .{ .term = try rc.compileCallTerm(scope, call, location) };
     }
 
+    fn noteUnimplementedCall(rc: *RuleCompiler, target: ir.CallTarget, location: ast.Location) Error!void {
+        if (target != .unimplemented) return;
+        try rc.c.unimplemented_calls.append(rc.c.arena, .{ .name = target.unimplemented.name, .file = rc.file(), .location = location });
+    }
+
     fn targetArity(target: ir.CallTarget) usize {
         return switch (target) {
             .builtin => |b| b.arity,
+            .unimplemented => |u| u.arity,
             .function => |node| node.function_arity.?,
             .special => |s| switch (s) {
                 .member_2 => 2,
@@ -1029,6 +1203,7 @@ const RuleCompiler = struct {
         };
         const name = try refName(rc.c.arena, op_ref);
         const target = try rc.resolveCallTarget(scope, op_ref, name, location);
+        try rc.noteUnimplementedCall(target, location);
         const arity = targetArity(target);
         const given = call.len - 1;
         const is_print = target == .special and target.special == .print;
@@ -1083,6 +1258,7 @@ const RuleCompiler = struct {
         if (std.mem.eql(u8, name, "time.now_ns")) return .{ .special = .now_ns };
         if (std.mem.eql(u8, name, "walk")) return .{ .special = .walk };
         if (registry.lookup(name)) |b| return .{ .builtin = b };
+        if (opa_builtins.findUnimplemented(name)) |u| return .{ .unimplemented = u };
         if (opa_builtins.isBuiltin(name)) {
             return rc.fail(location, "rego_type_error", "unsupported builtin: {s}", .{name});
         }

@@ -7,6 +7,7 @@ const std = @import("std");
 const ast = @import("ast.zig");
 const value_mod = @import("../value/mod.zig");
 const builtin = @import("../builtins/builtin.zig");
+const opa_names = @import("../builtins/opa_names.zig");
 
 pub const Value = value_mod.Value;
 pub const Location = ast.Location;
@@ -82,6 +83,9 @@ pub const CallTarget = union(enum) {
     /// A user function: the rule node that holds its definitions.
     function: *const Node,
     special: Special,
+    /// An OPA builtin this library does not implement, compiled only because a `with`
+    /// replaces it somewhere; calling it unreplaced is an evaluation error.
+    unimplemented: *const opa_names.Unimplemented,
 };
 
 pub const Call = struct {

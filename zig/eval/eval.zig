@@ -80,6 +80,10 @@ pub const Eval = struct {
     overrides: std.ArrayList(Override) = .empty,
     builtin_ctx: builtin.Context,
     failure: Failure = .{},
+    /// The first builtin error in strict mode. As in OPA, it does not stop the evaluation (the
+    /// call is undefined and evaluation goes on); the query then fails with it, and the rows
+    /// found meanwhile are reported alongside.
+    builtin_failure: ?Failure = null,
     call_depth: u32 = 0,
     file_name: []const u8 = "",
     /// Results of non-deterministic builtins (rand.intn, uuid.rfc4122, ...) by arguments:
@@ -115,9 +119,14 @@ pub const Eval = struct {
         @memset(frame, null);
         ev.frame = frame;
         const collector: QueryCollector = .{ .query = query, .rows = rows };
-        var exprs_values = try ev.arena.alloc(?Value, query.body.len);
-        _ = &exprs_values;
-        try ev.evalBody(query.body, cont(&collector));
+        const outcome = ev.evalBody(query.body, cont(&collector));
+        // A strict builtin error wins over what happened after it (OPA reports it first).
+        if (ev.builtin_failure) |first| {
+            outcome catch |err| if (err == error.OutOfMemory) return err;
+            ev.failure = first;
+            return error.EvalError;
+        }
+        return outcome;
     }
 
     const QueryCollector = struct {
@@ -169,6 +178,18 @@ pub const Eval = struct {
             .file = ev.file_name,
         };
         return error.EvalError;
+    }
+
+    /// A builtin failed: the call is undefined; in strict mode the first such error is kept
+    /// to fail the query once it has run (see `builtin_failure`).
+    fn recordBuiltinError(ev: *Eval, code: []const u8, call: *const ir.Call) Error!void {
+        if (!ev.options.strict_builtin_errors or ev.builtin_failure != null) return;
+        ev.builtin_failure = .{
+            .code = code,
+            .message = try std.fmt.allocPrint(ev.arena, "{s}: {s}", .{ call.name, ev.builtin_ctx.message.items }),
+            .location = call.location,
+            .file = ev.file_name,
+        };
     }
 
     // -- bodies --------------------------------------------------------------------
@@ -909,10 +930,12 @@ pub const Eval = struct {
         if (node) |n| {
             if (n.rules.len > 0) {
                 if (n.isFunction()) return null;
-                return ev.ruleNodeValue(n, .none);
+                const virtual = try ev.ruleNodeValue(n, .none) orelse return base;
+                return if (base) |b| try ev.mergeBaseVirtual(b, virtual) else virtual;
             }
-            // A package (or a prefix of rule paths) is an object, empty when nothing below is defined.
-            {
+            // A package (or a prefix of rule paths) is an object, empty when nothing below is
+            // defined. Base data that is not an object wins over it, as in OPA.
+            if (base == null or base.? == .object) {
                 var keys: std.ArrayList(Value) = .empty;
                 var values: std.ArrayList(Value) = .empty;
                 if (base) |b| switch (b) {
@@ -995,8 +1018,10 @@ pub const Eval = struct {
                     .object => |obj| obj,
                     else => return ev.fail("eval_conflict_error", node.rules[0].location, "object keys must be unique", .{}),
                 } else &value_mod.Object.empty;
+                // `existing` sits one level below the node: its structure (from the rules'
+                // ref heads) ends where their values begin.
                 const merged: Value = if (order.objectGet(current, key)) |existing|
-                    try ev.mergeDocuments(existing, child_value, node.rules[0].location)
+                    try ev.mergeDocuments(existing, child_value, node.rules[0].location, maxRulePathLen(node) -| 1)
                 else
                     child_value;
                 own = .{ .object = try objectPut(ev.arena, current, key, merged) };
@@ -1035,12 +1060,27 @@ pub const Eval = struct {
         return candidates;
     }
 
-    /// Objects merge key by key; anything else must be equal.
-    fn mergeDocuments(ev: *Eval, a: Value, b: Value, location: ir.Location) Error!Value {
-        if (a == .object and b == .object) {
+    /// Base data and a rule's value at the same path, as OPA merges them when a whole
+    /// document is read: objects key by key, and otherwise the base value wins.
+    fn mergeBaseVirtual(ev: *Eval, base: Value, virtual: Value) Error!Value {
+        if (base != .object or virtual != .object) return base;
+        var result = virtual.object;
+        for (base.object.keys, base.object.values) |key, val| {
+            const merged = if (order.objectGet(result, key)) |existing| try ev.mergeBaseVirtual(val, existing) else val;
+            result = try objectPut(ev.arena, result, key, merged);
+        }
+        return .{ .object = result };
+    }
+
+    /// Merges a deeper rule's document `b` into `a`, whose first `structure_depth` levels are
+    /// the objects made by ref heads: those merge key by key. Below them `a` is a rule's value,
+    /// which other rules cannot extend (OPA's conflict), except sets of multi-value rules,
+    /// which unite.
+    fn mergeDocuments(ev: *Eval, a: Value, b: Value, location: ir.Location, structure_depth: usize) Error!Value {
+        if (a == .object and b == .object and structure_depth > 0) {
             var result = a.object;
             for (b.object.keys, b.object.values) |key, val| {
-                const merged = if (order.objectGet(result, key)) |existing| try ev.mergeDocuments(existing, val, location) else val;
+                const merged = if (order.objectGet(result, key)) |existing| try ev.mergeDocuments(existing, val, location, structure_depth - 1) else val;
                 result = try objectPut(ev.arena, result, key, merged);
             }
             return .{ .object = result };
@@ -1053,6 +1093,13 @@ pub const Eval = struct {
         }
         if (order.equal(a, b)) return a;
         return ev.fail("eval_conflict_error", location, "object keys must be unique", .{});
+    }
+
+    /// How many levels of a node's document its rules' ref heads make (`p[q].r := v` makes 2).
+    fn maxRulePathLen(node: *const ir.Node) usize {
+        var max: usize = 0;
+        for (node.rules) |rule| max = @max(max, rule.path.len);
+        return max;
     }
 
     fn computeOwnRules(ev: *Eval, node: *const ir.Node) Error!?Value {
@@ -1342,14 +1389,8 @@ pub const Eval = struct {
                 const result = b.func(&ev.builtin_ctx, args) catch |err| switch (err) {
                     error.OutOfMemory => return error.OutOfMemory,
                     error.Undefined => return,
-                    error.TypeError => {
-                        if (!ev.options.strict_builtin_errors) return;
-                        return ev.fail("eval_type_error", call.location, "{s}: {s}", .{ call.name, ev.builtin_ctx.message.items });
-                    },
-                    error.BuiltinError => {
-                        if (!ev.options.strict_builtin_errors) return;
-                        return ev.fail("eval_builtin_error", call.location, "{s}: {s}", .{ call.name, ev.builtin_ctx.message.items });
-                    },
+                    error.TypeError => return ev.recordBuiltinError("eval_type_error", call),
+                    error.BuiltinError => return ev.recordBuiltinError("eval_builtin_error", call),
                 };
                 if (b.nondeterministic) {
                     try ev.nondeterministic.append(ev.arena, .{ .builtin = b, .args = args, .result = result });
@@ -1360,6 +1401,8 @@ pub const Eval = struct {
                 const v = try ev.callFunction(node, args, call.location) orelse return;
                 return k.call(ev, v);
             },
+            // Compiled only because a `with` mocks it, but that mock is not in effect here.
+            .unimplemented => |u| return ev.fail("eval_builtin_error", call.location, "unsupported builtin: {s}", .{u.name}),
             .special => |s| switch (s) {
                 .member_2 => return k.call(ev, .{ .boolean = member(args[0], args[1]) }),
                 .member_3 => return k.call(ev, .{ .boolean = member3(args[0], args[1], args[2]) }),
@@ -1763,6 +1806,7 @@ fn sameTarget(a: ir.CallTarget, b: ir.CallTarget) bool {
         .builtin => |x| b == .builtin and x == b.builtin,
         .function => |x| b == .function and x == b.function,
         .special => |x| b == .special and x == b.special,
+        .unimplemented => |x| b == .unimplemented and x == b.unimplemented,
     };
 }
 

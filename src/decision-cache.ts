@@ -344,12 +344,9 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
    * any unreachable leftovers of earlier invalidations still waiting for their TTL.
    */
   invalidate(scope: InvalidationScope = {}): Answer<M, number> {
-    const prefixes = this.#layout.prefixes(checkScope(scope));
-    this.#epoch++;
-    this.#pending.clear();
-    this.#invalidations++;
     const sync = this.#sync;
-    if (sync === undefined) return this.#invalidateAsync(prefixes) as Answer<M, number>;
+    if (sync === undefined) return this.#invalidateAsync(scope) as Answer<M, number>;
+    const prefixes = this.#startInvalidation(scope);
     let removed = 0;
     for (let i = 0; i < prefixes.length; i++) {
       const n = sync.deletePrefix(prefixes[i]!);
@@ -457,7 +454,17 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
     return true;
   }
 
-  async #invalidateAsync(prefixes: string[]): Promise<number> {
+  /** Checks the scope and stops in-flight evaluations from being stored; the prefixes to delete. */
+  #startInvalidation(scope: InvalidationScope): string[] {
+    const prefixes = this.#layout.prefixes(checkScope(scope));
+    this.#epoch++;
+    this.#pending.clear();
+    this.#invalidations++;
+    return prefixes;
+  }
+
+  async #invalidateAsync(scope: InvalidationScope): Promise<number> {
+    const prefixes = this.#startInvalidation(scope);
     let removed = 0;
     for (let i = 0; i < prefixes.length; i++) {
       const n = await this.#async!.deletePrefix(prefixes[i]!);

@@ -469,8 +469,23 @@ eachBackend("malformed requests and decisions are typed errors", async (cache) =
     DecisionRequestError,
   );
   await assert.rejects(async () => await dc.set(request("u", "a", "tool:t"), undefined as unknown as JsonValue), DecisionValueError);
-  await assert.rejects(async () => await dc.invalidate({ resource: "github" }), DecisionRequestError);
-  await assert.rejects(async () => await dc.invalidate({ user: "" }), DecisionRequestError);
+  // Sync backends throw, async ones reject: never both.
+  const call = (f: () => unknown): Promise<unknown> => {
+    if (cache.mode === "sync") {
+      try {
+        return Promise.resolve(f());
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    const answer = f();
+    assert.ok(answer instanceof Promise, "an async backend answers with a Promise, even for bad input");
+    return answer;
+  };
+  await assert.rejects(call(() => dc.invalidate({ resource: "github" })), DecisionRequestError);
+  await assert.rejects(call(() => dc.invalidate({ user: "" })), DecisionRequestError);
+  await assert.rejects(call(() => dc.get({ user: { id: "u" }, action: "a" } as DecisionRequest)), DecisionRequestError);
+  await assert.rejects(call(() => dc.set({ user: { id: "u" }, action: "a" } as DecisionRequest, 1)), DecisionRequestError);
 });
 
 // ------------------------------------------------------------------------------------------------

@@ -340,8 +340,9 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
 
   /**
    * Removes exactly the decisions matching `scope` (every given field must match; `{}` = all of
-   * this namespace). Returns the number of primary entries removed: the decisions invalidated, plus
-   * any unreachable leftovers of earlier invalidations still waiting for their TTL.
+   * this namespace). Returns how many keys were removed through the rotation the scope uses: each
+   * invalidated decision once, plus copies left unreachable by earlier invalidations through other
+   * rotations (they wait for their TTL or eviction), so an upper bound on the decisions removed.
    */
   invalidate(scope: InvalidationScope = {}): Answer<M, number> {
     const sync = this.#sync;

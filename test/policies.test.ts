@@ -300,13 +300,11 @@ test("policies: generated requests get the same decisions from OPA and the nativ
   assertSame("a2a", a2aInputs, expected.a2a, nativeDecisions(packData, a2aQuery, a2aInputs));
 });
 
-// A disagreement found while writing the pack (the pack does not depend on it: its negations
-// only negate rules). OPA's compiler binds refs that are arguments of a negated call (or keys
-// of a negated ref) before the negation, so `not is_string(input.action)` is undefined when
-// input.action is missing; the native engine evaluates the negation to true.
-test("policies: known engine bug: refs inside a negated call are bound before the negation", {
-  todo: "native engine: `not f(input.missing)` is true, OPA says undefined",
-}, () => {
+// A disagreement found while writing the pack, since fixed in the engine (the pack does not
+// depend on it: its negations only negate rules). OPA's compiler binds refs that are arguments
+// of a negated call (or keys of a negated ref) before the negation, so `not is_string(input.action)`
+// is undefined when input.action is missing, not true.
+test("policies: refs inside a negated call are bound before the negation (undefined when missing)", () => {
   const engine = new NativeEngine();
   engine.addPolicy("n.rego", `package n
 a if not is_string(input.action)
@@ -315,5 +313,13 @@ c if not data.n.levels[input.key]
 levels := {"x": 1}
 `);
   for (const rule of ["a", "b", "c"]) assert.deepEqual(engine.evaluate(`data.n.${rule}`, {}), [], `data.n.${rule}`);
+  // With the fields present the negations still decide both ways.
+  const value = (rule: string, input: unknown): unknown => engine.evaluate(`data.n.${rule}`, input)[0]?.expressions[0]?.value;
+  assert.equal(value("a", { action: 7 }), true);
+  assert.equal(value("a", { action: "x" }), undefined);
+  assert.equal(value("b", { list: [] }), true);
+  assert.equal(value("b", { list: [1] }), undefined);
+  assert.equal(value("c", { key: "y" }), true);
+  assert.equal(value("c", { key: "x" }), undefined);
   engine.close();
 });

@@ -85,7 +85,7 @@ export const DEFAULT_VOLATILE_FIELDS: readonly string[] = Object.freeze([
   "context.traceparent",
 ]);
 
-export interface DecisionCacheOptions {
+export interface DecisionCacheOptions<D = JsonValue> {
   /** Key namespace of this decision cache (default "sark-decision"). Invalidating all clears only it. */
   namespace?: string;
   /** TTL in seconds per sensitivity level, merged over `DEFAULT_TTL_SECONDS`; 0 = never cached. */
@@ -100,6 +100,16 @@ export interface DecisionCacheOptions {
   exclude?: readonly string[];
   /** Called when a background refresh fails (the stale decision stays until its TTL). */
   onRevalidateError?: (error: unknown, request: DecisionRequest) => void;
+  /**
+   * The decision's own TTL in ms (e.g. a policy's `cache_ttl`): the smaller of it and the level's
+   * TTL applies, and 0 means this decision is not stored. Default: the level's TTL alone.
+   */
+  decisionTtlMs?: (decision: D) => number;
+  /**
+   * Whether a stored decision may answer this request (e.g. one that holds only for a span of the
+   * request's own timestamp). A rejected hit counts as a miss: evaluated again and replaced.
+   */
+  acceptHit?: (decision: D, request: DecisionRequest) => boolean;
   /** Wall clock in ms (default `Date.now`); values carry their expiry, shared across processes. */
   now?: () => number;
 }
@@ -114,7 +124,7 @@ export interface DecisionCacheStats {
   expired: number;
   /** hits / (hits + misses); 0 before any lookup. */
   hitRate: number;
-  /** Lookups and stores skipped because the level's TTL is 0. */
+  /** Lookups and stores skipped because the level's TTL (or, for stores, the decision's own TTL) is 0. */
   bypassed: number;
   sets: number;
   /** Background refreshes started, and how many of them failed. */
@@ -145,6 +155,7 @@ export class DecisionCacheUsageError extends SarkError {
 }
 
 interface Plan {
+  request: DecisionRequest;
   keys: DecisionKeys;
   ttlMs: number;
   swr: boolean;
@@ -168,6 +179,8 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
   readonly #hasher: ContextHasher;
   readonly #onRevalidateError: ((error: unknown, request: DecisionRequest) => void) | undefined;
   readonly #now: () => number;
+  readonly #decisionTtlMs: ((decision: D) => number) | undefined;
+  readonly #acceptHit: ((decision: D, request: DecisionRequest) => boolean) | undefined;
   readonly #tokenTag: string;
   #tokenCounter = 0;
   /** Bumped by every invalidate: an evaluation that began before it is not stored. */
@@ -190,7 +203,7 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
   #engineCalls = 0;
   #engineTotalMs = 0;
 
-  constructor(cache: CacheOf<M>, options: DecisionCacheOptions = {}) {
+  constructor(cache: CacheOf<M>, options: DecisionCacheOptions<D> = {}) {
     if (cache === null || typeof cache !== "object" || (cache.mode !== "sync" && cache.mode !== "async")) {
       throw new DecisionCacheConfigError("DecisionCache needs a Cache backend (mode 'sync' or 'async')");
     }
@@ -230,6 +243,8 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
     );
     this.#onRevalidateError = options.onRevalidateError;
     this.#now = options.now ?? Date.now;
+    this.#decisionTtlMs = options.decisionTtlMs;
+    this.#acceptHit = options.acceptHit;
     this.#tokenTag = Math.floor(Math.random() * 36 ** 8).toString(36).padStart(8, "0");
   }
 
@@ -263,11 +278,12 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
     const sync = this.#sync;
     if (sync === undefined) return this.#setAsync(request, decision) as Answer<M, boolean>;
     const plan = this.#plan(request);
-    if (plan.ttlMs === 0) {
+    const entries = plan.ttlMs === 0 ? null : this.#entries(plan, decision);
+    if (entries === null) {
       this.#bypassed++;
       return false as Answer<M, boolean>;
     }
-    sync.setMany(this.#entries(plan, decision));
+    sync.setMany(entries);
     this.#sets++;
     return true as Answer<M, boolean>;
   }
@@ -332,8 +348,13 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
     const epoch = this.#epoch;
     const decision = this.#evaluateSync(request, evaluate);
     if (epoch === this.#epoch) {
-      sync.setMany(this.#entries(plan, decision));
-      this.#sets++;
+      const entries = this.#entries(plan, decision);
+      if (entries === null) {
+        this.#bypassed++;
+      } else {
+        sync.setMany(entries);
+        this.#sets++;
+      }
     }
     return decision;
   }
@@ -413,10 +434,10 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
     const normalized = typeof level === "string" ? level.toLowerCase() : undefined;
     const ttl = normalized === undefined ? this.#unknownTtlMs : (this.#ttlMs.get(normalized) ?? this.#unknownTtlMs);
     const swr = normalized !== undefined && this.#swrLevels.has(normalized);
-    if (ttl === 0) return { keys: ["", "", ""], ttlMs: 0, swr };
+    if (ttl === 0) return { request, keys: ["", "", ""], ttlMs: 0, swr };
     const hash = this.#hasher.hash(request);
     const keys = this.#layout.keys(escapeSegment(userId), escapeSegment(action), escapeSegment(resource), hash);
-    return { keys, ttlMs: ttl, swr };
+    return { request, keys, ttlMs: ttl, swr };
   }
 
   #lookupSync(sync: SyncCache, plan: Plan): CachedDecision<D> | undefined {
@@ -446,11 +467,12 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
 
   async #setAsync(request: DecisionRequest, decision: D): Promise<boolean> {
     const plan = this.#plan(request);
-    if (plan.ttlMs === 0) {
+    const entries = plan.ttlMs === 0 ? null : this.#entries(plan, decision);
+    if (entries === null) {
       this.#bypassed++;
       return false;
     }
-    await this.#async!.setMany(this.#entries(plan, decision));
+    await this.#async!.setMany(entries);
     this.#sets++;
     return true;
   }
@@ -502,6 +524,7 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
     } catch {
       return this.#miss();
     }
+    if (this.#acceptHit !== undefined && !this.#acceptHit(decision, plan.request)) return this.#miss();
     const stale = plan.swr && expiresAt - now < this.#swrFraction * (expiresAt - storedAt);
     this.#hits++;
     if (stale) this.#staleHits++;
@@ -513,7 +536,17 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
     return undefined;
   }
 
-  #entries(plan: Plan, decision: D): CacheEntry[] {
+  /** The three entries to store, or null when the decision's own TTL is 0. */
+  #entries(plan: Plan, decision: D): CacheEntry[] | null {
+    let ttl = plan.ttlMs;
+    if (this.#decisionTtlMs !== undefined) {
+      const own = this.#decisionTtlMs(decision);
+      if (typeof own !== "number" || !(own >= 0)) {
+        throw new DecisionValueError(`decisionTtlMs must return a number of ms >= 0, got ${String(own)}`);
+      }
+      if (own < ttl) ttl = own;
+      if (ttl === 0) return null;
+    }
     let json: string | undefined;
     try {
       json = JSON.stringify(decision);
@@ -522,13 +555,13 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
     }
     if (json === undefined) throw new DecisionValueError("the decision cannot be stored as JSON: it is undefined");
     const storedAt = Math.floor(this.#now());
-    const expiresAt = storedAt + Math.ceil(plan.ttlMs);
+    const expiresAt = storedAt + Math.ceil(ttl);
     const token = this.#tokenTag + (this.#tokenCounter++).toString(36);
     const [primary, byAction, byResource] = plan.keys;
     return [
-      { key: primary, value: `${token},${storedAt},${expiresAt},${json}`, ttlMs: plan.ttlMs },
-      { key: byAction, value: token, ttlMs: plan.ttlMs },
-      { key: byResource, value: token, ttlMs: plan.ttlMs },
+      { key: primary, value: `${token},${storedAt},${expiresAt},${json}`, ttlMs: ttl },
+      { key: byAction, value: token, ttlMs: ttl },
+      { key: byResource, value: token, ttlMs: ttl },
     ];
   }
 
@@ -541,6 +574,10 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
 
   async #store(plan: Plan, decision: D): Promise<void> {
     const entries = this.#entries(plan, decision);
+    if (entries === null) {
+      this.#bypassed++;
+      return;
+    }
     if (this.#sync !== undefined) this.#sync.setMany(entries);
     else await this.#async!.setMany(entries);
     this.#sets++;

@@ -352,6 +352,29 @@ eachBackend("a level with TTL 0 is never cached; the TTL table is configurable",
   assert.equal(dc.ttlMsFor(undefined), 0);
 });
 
+eachBackend("decisionTtlMs caps the level's TTL, 0 stores nothing; acceptHit turns a hit into a miss", async (cache) => {
+  const clock = new Clock();
+  const dc = new DecisionCache<"sync" | "async", { ttl: number; t: number }>(cache, {
+    now: clock.now,
+    decisionTtlMs: (d) => d.ttl * 1000,
+    acceptHit: (d, req) => d.t === (req.context as { t: number }).t,
+  });
+  const req = (t: number): DecisionRequest => request("alice", "gateway:tool:invoke", "tool:github", { level: "low", context: { t } });
+  assert.equal(await dc.set(req(1), { ttl: 0, t: 1 }), false);
+  assert.equal(await dc.get(req(1)), undefined);
+  assert.equal(dc.stats().bypassed, 1);
+  assert.equal(await dc.set(req(1), { ttl: 10, t: 1 }), true);
+  assert.equal((await dc.get(req(1)))?.expiresAt, clock.t + 10_000); // not low's 1800 s
+  assert.equal(await dc.get(req(2)), undefined, "a hit acceptHit refuses is a miss");
+  let evaluated = 0;
+  const fresh = await dc.getOrEvaluate(req(2), () => ({ ttl: 10, t: (evaluated++, 2) }));
+  assert.deepEqual([fresh, evaluated], [{ ttl: 10, t: 2 }, 1]);
+  assert.deepEqual((await dc.get(req(2)))?.decision, { ttl: 10, t: 2 }, "the refused entry was replaced");
+  clock.t += 10_000;
+  assert.equal(await dc.get(req(2)), undefined, "expired at the decision's own TTL");
+  await assert.rejects(async () => await dc.set(req(3), { ttl: -1, t: 3 }), DecisionValueError);
+});
+
 // ------------------------------------------------------------------------------------------------
 // Stale-while-revalidate
 // ------------------------------------------------------------------------------------------------

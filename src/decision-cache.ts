@@ -107,7 +107,8 @@ export interface DecisionCacheOptions<D = JsonValue> {
   decisionTtlMs?: (decision: D) => number;
   /**
    * Whether a stored decision may answer this request (e.g. one that holds only for a span of the
-   * request's own timestamp). A rejected hit counts as a miss: evaluated again and replaced.
+   * request's own timestamp). A rejected hit counts as a miss: evaluated again and replaced. It
+   * also decides whether a concurrent miss may share another request's evaluation in flight.
    */
   acceptHit?: (decision: D, request: DecisionRequest) => boolean;
   /** Wall clock in ms (default `Date.now`); values carry their expiry, shared across processes. */
@@ -308,7 +309,12 @@ export class DecisionCache<M extends CacheMode = CacheMode, D = JsonValue> {
     }
     const key = plan.keys[0];
     const pending = this.#pending.get(key);
-    if (pending !== undefined) return await pending;
+    if (pending !== undefined) {
+      const shared = await pending;
+      // A shared evaluation is a hit too: it answers only requests acceptHit lets it answer.
+      if (this.#acceptHit === undefined || this.#acceptHit(shared, request)) return shared;
+      return await this.#evaluateAndStore(plan, request, evaluate);
+    }
     const evaluation = this.#evaluateAndStore(plan, request, evaluate);
     this.#pending.set(key, evaluation);
     try {

@@ -90,6 +90,24 @@ export {
   type InvalidationScope,
   type JsonValue,
 } from "./decision-cache.ts";
+export {
+  A2A_QUERY,
+  type A2ARequest,
+  type AgentInfo,
+  type Authorization,
+  AuthorizationError,
+  Authorizer,
+  AuthorizerConfigError,
+  type AuthorizerOptions,
+  type AuthorizerStats,
+  createAuthorizer,
+  defaultPolicyDir,
+  GATEWAY_QUERY,
+  type GatewayRequest,
+  loadPolicyDir,
+  type PolicyDecision,
+  type PolicySet,
+} from "./authorize.ts";
 
 /** What was loaded, from where, in which runtime; or why nothing was. Never throws. */
 export function nativeInfo(): NativeInfo {

@@ -357,9 +357,11 @@ eachBackend("decisionTtlMs caps the level's TTL, 0 stores nothing; acceptHit tur
   const dc = new DecisionCache<"sync" | "async", { ttl: number; t: number }>(cache, {
     now: clock.now,
     decisionTtlMs: (d) => d.ttl * 1000,
-    acceptHit: (d, req) => d.t === (req.context as { t: number }).t,
+    acceptHit: (d, req) => d.t === (req.context as { timestamp: number }).timestamp,
   });
-  const req = (t: number): DecisionRequest => request("alice", "gateway:tool:invoke", "tool:github", { level: "low", context: { t } });
+  // context.timestamp is left out of the key by default: every req(t) has the same keys.
+  const req = (t: number): DecisionRequest =>
+    request("alice", "gateway:tool:invoke", "tool:github", { level: "low", context: { timestamp: t } });
   assert.equal(await dc.set(req(1), { ttl: 0, t: 1 }), false);
   assert.equal(await dc.get(req(1)), undefined);
   assert.equal(dc.stats().bypassed, 1);
@@ -370,8 +372,19 @@ eachBackend("decisionTtlMs caps the level's TTL, 0 stores nothing; acceptHit tur
   const fresh = await dc.getOrEvaluate(req(2), () => ({ ttl: 10, t: (evaluated++, 2) }));
   assert.deepEqual([fresh, evaluated], [{ ttl: 10, t: 2 }, 1]);
   assert.deepEqual((await dc.get(req(2)))?.decision, { ttl: 10, t: 2 }, "the refused entry was replaced");
-  clock.t += 10_000;
+  clock.t += 9_999;
+  assert.ok(await dc.get(req(2)));
+  clock.t += 1;
   assert.equal(await dc.get(req(2)), undefined, "expired at the decision's own TTL");
+  // Concurrent misses share an evaluation only when acceptHit lets it answer them.
+  const held = deferred<{ ttl: number; t: number }>();
+  let calls = 0;
+  const first = dc.getOrEvaluate(req(5), () => (calls++, held.promise));
+  const second = dc.getOrEvaluate(req(6), () => ({ ttl: 10, t: (calls++, 6) }));
+  const third = dc.getOrEvaluate(req(5), () => ({ ttl: 10, t: (calls++, 5) }));
+  held.resolve({ ttl: 10, t: 5 });
+  assert.deepEqual(await Promise.all([first, second, third]), [{ ttl: 10, t: 5 }, { ttl: 10, t: 6 }, { ttl: 10, t: 5 }]);
+  assert.equal(calls, 2, "req(5) twice: one evaluation; req(6): its own");
   await assert.rejects(async () => await dc.set(req(3), { ttl: -1, t: 3 }), DecisionValueError);
 });
 

@@ -26,6 +26,8 @@ interface RuntimeResult {
   redis: string;
   keys: number;
   valueBytes: number;
+  /** 1-minute load average when the run started and ended (other work on the machine). */
+  load?: [number, number];
   rows: Row[];
   throughput: Throughput[];
 }
@@ -66,6 +68,9 @@ lines.push(
 );
 lines.push(
   `- Workload: ${first.keys} keys, ${first.valueBytes}-byte values with a 10-minute TTL, read in a cycle; misses read keys never set. "memory" is MemoryCache (the pure TS fallback).`,
+);
+lines.push(
+  `- Load average (1 min) at start and end of each run: ${results.map((r) => `${r.runtime} ${r.load ? r.load.map((l) => l.toFixed(1)).join(" → ") : "n/a"}`).join(", ")} (on ${os.cpus().length} cores; above the core count, other work shared the CPUs and the figures are pessimistic)`,
 );
 lines.push("- Tool: mitata, p50 per operation (avg and p99 in the last table)", "");
 

@@ -10,6 +10,7 @@
  * cycle (every key as often, no single hot key); misses read keys never set.
  */
 import { spawnSync } from "node:child_process";
+import os from "node:os";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
@@ -30,6 +31,7 @@ const TTL_MS = 600_000;
 const SHARED_NAME = "bench-shared";
 const THROUGHPUT_MS = 1500;
 
+const loadBefore = os.loadavg()[0] ?? NaN;
 const keys = Array.from({ length: KEY_COUNT }, (_, i) => `bench:key:${i}`);
 const missKeys = Array.from({ length: KEY_COUNT }, (_, i) => `bench:miss:${i}`);
 const value = new Uint8Array(VALUE_BYTES).fill(97);
@@ -197,6 +199,7 @@ console.log("BENCH_JSON " + JSON.stringify({
   redis: redisVersion,
   keys: KEY_COUNT,
   valueBytes: VALUE_BYTES,
+  load: [loadBefore, os.loadavg()[0] ?? NaN],
   rows,
   throughput: scaling,
 }));

@@ -691,9 +691,11 @@ fn inputSlice(ptr: ?[*]const u8, len: u32) ?[]const u8 {
     return p[0..len];
 }
 
+/// Parses a call's JSON argument. Its strings borrow the caller's bytes: the value is
+/// used only during the call (whatever must outlive it, the engine copies).
 fn parseJson(ctx: *Context, scratch: std.mem.Allocator, bytes: []const u8) Reported!value_mod.Value {
     var diagnostic: json.Diagnostic = .{};
-    return json.parseWithDiagnostic(scratch, bytes, &diagnostic) catch |err| {
+    return json.parseBorrowing(scratch, bytes, &diagnostic) catch |err| {
         _ = switch (err) {
             error.OutOfMemory => ctx.fail(.out_of_memory, "out of memory while parsing JSON", .{}),
             else => failJson(ctx, &diagnostic),

@@ -1,10 +1,10 @@
 //! Builtins of the regex family (see builtin.zig for the interface), with the
 //! semantics of OPA's topdown/regex.go on top of the Go-compatible engine in
-//! ../regex/. Patterns are compiled per call (OPA caches them; a cache is the
-//! evaluator's to add, see `compilePattern`). The compiled pattern and the
-//! matcher's scratch live on the stack (`Scratch`) unless they outgrow it, so
-//! a builtin called in a loop does not grow the evaluation's arena; results
-//! go to ctx.allocator, and matched strings are slices of the arguments.
+//! ../regex/. Compiled patterns come from the process-wide cache (../regex/cache.zig),
+//! as OPA caches them. The matcher's scratch (and a pattern compiled for one call
+//! when the cache does not keep it) lives on the stack (`Scratch`) unless it
+//! outgrows it, so a builtin called in a loop does not grow the evaluation's arena;
+//! results go to ctx.allocator, and matched strings are slices of the arguments.
 const std = @import("std");
 const Allocator = std.mem.Allocator;
 const builtin = @import("builtin.zig");
@@ -12,6 +12,7 @@ const value_mod = @import("../value/mod.zig");
 const regex = @import("../regex/regex.zig");
 const globs = @import("../regex/globs.zig");
 const goquote = @import("../regex/goquote.zig");
+const regex_cache = @import("../regex/cache.zig");
 
 const Context = builtin.Context;
 const Error = builtin.Error;
@@ -78,15 +79,32 @@ fn scratchFor(ctx: *Context) Scratch {
     return std.heap.stackFallback(16 << 10, ctx.allocator);
 }
 
-/// Compiles a pattern, turning a syntax error into OPA's builtin error
-/// ("error parsing regexp: ..."). The one place to plug in a cache of
-/// compiled patterns: a `Regex` is immutable and may be shared by threads.
-fn compilePattern(ctx: *Context, scratch: Allocator, pattern: []const u8) Error!regex.Regex {
+/// A compiled pattern: shared from the cache, or compiled for this call into scratch.
+const Compiled = struct {
+    re: regex.Regex,
+    entry: ?*regex_cache.Entry,
+
+    fn release(c: *const Compiled) void {
+        if (c.entry) |e| regex_cache.release(e);
+    }
+};
+
+/// Compiles a pattern (or finds it compiled), turning a syntax error into OPA's builtin
+/// error ("error parsing regexp: ..."). Release the result.
+fn compilePattern(ctx: *Context, scratch: Allocator, pattern: []const u8) Error!Compiled {
+    if (regex_cache.acquire(pattern)) |e| return .{ .re = e.re, .entry = e };
     var diagnostic: regex.Diagnostic = .{};
-    return regex.compileDiagnostic(scratch, pattern, &diagnostic) catch |err| switch (err) {
-        error.Syntax => ctx.builtinError("{f}", .{diagnostic}),
-        error.OutOfMemory => error.OutOfMemory,
+    if (regex_cache.insert(pattern, &diagnostic)) |cached| {
+        if (cached) |e| return .{ .re = e.re, .entry = e };
+    } else |err| switch (err) {
+        error.Syntax => return ctx.builtinError("{f}", .{diagnostic}),
+        error.OutOfMemory => {}, // the cache's heap is exhausted: try this call's scratch
+    }
+    const re = regex.compileDiagnostic(scratch, pattern, &diagnostic) catch |err| switch (err) {
+        error.Syntax => return ctx.builtinError("{f}", .{diagnostic}),
+        error.OutOfMemory => return error.OutOfMemory,
     };
+    return .{ .re = re, .entry = null };
 }
 
 fn stringArray(allocator: Allocator, parts: []const []const u8) Error!Value {
@@ -114,7 +132,9 @@ fn match(ctx: *Context, args: []const Value) Error!Value {
     const input = try stringOperand(ctx, args, 1);
     var scratch_state = scratchFor(ctx);
     const scratch = scratch_state.get();
-    const re = try compilePattern(ctx, scratch, pattern);
+    const compiled = try compilePattern(ctx, scratch, pattern);
+    defer compiled.release();
+    const re = compiled.re;
     return .{ .boolean = try re.isMatch(scratch, input) };
 }
 
@@ -124,7 +144,9 @@ fn split(ctx: *Context, args: []const Value) Error!Value {
     const input = try stringOperand(ctx, args, 1);
     var scratch_state = scratchFor(ctx);
     const scratch = scratch_state.get();
-    const re = try compilePattern(ctx, scratch, pattern);
+    const compiled = try compilePattern(ctx, scratch, pattern);
+    defer compiled.release();
+    const re = compiled.re;
     return stringArray(ctx.allocator, try re.split(scratch, input, -1));
 }
 
@@ -135,7 +157,9 @@ fn findN(ctx: *Context, args: []const Value) Error!Value {
     const n = try intOperand(ctx, args, 2);
     var scratch_state = scratchFor(ctx);
     const scratch = scratch_state.get();
-    const re = try compilePattern(ctx, scratch, pattern);
+    const compiled = try compilePattern(ctx, scratch, pattern);
+    defer compiled.release();
+    const re = compiled.re;
     const spans = try re.findAll(scratch, input, n);
     const items = try ctx.allocator.alloc(Value, spans.len);
     for (spans, items) |span, *item| item.* = .{ .string = span.slice(input) };
@@ -150,7 +174,9 @@ fn findAllStringSubmatchN(ctx: *Context, args: []const Value) Error!Value {
     const n = try intOperand(ctx, args, 2);
     var scratch_state = scratchFor(ctx);
     const scratch = scratch_state.get();
-    const re = try compilePattern(ctx, scratch, pattern);
+    const compiled = try compilePattern(ctx, scratch, pattern);
+    defer compiled.release();
+    const re = compiled.re;
     const matches = try re.findAllSubmatch(scratch, input, n);
     const outer = try ctx.allocator.alloc(Value, matches.len);
     for (matches, outer) |groups, *o| {
@@ -169,7 +195,9 @@ fn replace(ctx: *Context, args: []const Value) Error!Value {
     const template = try stringOperand(ctx, args, 2);
     var scratch_state = scratchFor(ctx);
     const scratch = scratch_state.get();
-    const re = try compilePattern(ctx, scratch, pattern);
+    const compiled = try compilePattern(ctx, scratch, pattern);
+    defer compiled.release();
+    const re = compiled.re;
     const replaced = try re.replaceAll(scratch, base, template);
     if (std.mem.eql(u8, replaced, base)) return args[0];
     return .{ .string = try ctx.allocator.dupe(u8, replaced) };
@@ -188,13 +216,15 @@ fn templateMatch(ctx: *Context, args: []const Value) Error!Value {
     if (end.len != 1) return ctx.builtinError("end delimiter has to be exactly one character long but is {d} long", .{start.len});
     var scratch_state = scratchFor(ctx);
     const scratch = scratch_state.get();
-    const re = try compileTemplate(ctx, scratch, template, start[0], end[0]);
+    const compiled = try compileTemplate(ctx, scratch, template, start[0], end[0]);
+    defer compiled.release();
+    const re = compiled.re;
     return .{ .boolean = try re.isMatch(scratch, input) };
 }
 
 /// The regex of a template: ^, then each literal part quoted and each
 /// delimited part as a group, then $. Each part must also compile alone as ^part$.
-fn compileTemplate(ctx: *Context, scratch: Allocator, template: []const u8, delimiter_start: u8, delimiter_end: u8) Error!regex.Regex {
+fn compileTemplate(ctx: *Context, scratch: Allocator, template: []const u8, delimiter_start: u8, delimiter_end: u8) Error!Compiled {
     const allocator = scratch;
     // Positions of the outermost delimited parts: [start, end) pairs.
     var bounds: std.ArrayList(usize) = .empty;
@@ -228,7 +258,7 @@ fn compileTemplate(ctx: *Context, scratch: Allocator, template: []const u8, deli
         try pattern.appendSlice(allocator, part);
         try pattern.append(allocator, ')');
         const alone = try std.mem.concat(allocator, u8, &.{ "^", part, "$" });
-        _ = try compilePattern(ctx, scratch, alone);
+        (try compilePattern(ctx, scratch, alone)).release();
     }
     try pattern.appendSlice(allocator, try regex.quoteMeta(allocator, template[last..]));
     try pattern.append(allocator, '$');

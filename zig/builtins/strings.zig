@@ -272,10 +272,12 @@ fn mapCase(runs: []const CaseRun, r: u21) u21 {
 }
 
 pub fn toUpperRune(r: u21) u21 {
+    if (r < 0x80) return if (r >= 'a' and r <= 'z') r - 32 else r; // the common case, no table search
     return mapCase(&upper_runs, r);
 }
 
 pub fn toLowerRune(r: u21) u21 {
+    if (r < 0x80) return if (r >= 'A' and r <= 'Z') r + 32 else r; // the common case, no table search
     return mapCase(&lower_runs, r);
 }
 

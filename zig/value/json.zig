@@ -97,6 +97,18 @@ pub fn parseWithDiagnostic(allocator: Allocator, bytes: []const u8, diagnostic: 
     return parser.parse(allocator, bytes, diagnostic);
 }
 
+/// Like `parseWithDiagnostic`, but strings without escapes are slices of `bytes`
+/// instead of copies: for documents used only while `bytes` lives (an evaluation's
+/// input, read during one call), it saves a copy of nearly every string.
+pub fn parseBorrowing(allocator: Allocator, bytes: []const u8, diagnostic: ?*Diagnostic) ParseError!Value {
+    var scratch = std.heap.stackFallback(4096, allocator);
+    var parser = Parser.init(scratch.get());
+    defer parser.deinit();
+    parser.frames.clearRetainingCapacity();
+    var state: State = .{ .parser = &parser, .allocator = allocator, .bytes = bytes, .diagnostic = diagnostic, .borrow_strings = true };
+    return state.run();
+}
+
 /// A reusable parser: its scratch stacks keep their capacity between
 /// documents, so steady-state parsing only allocates the values themselves.
 pub const Parser = struct {
@@ -146,6 +158,8 @@ const State = struct {
     bytes: []const u8,
     pos: usize = 0,
     diagnostic: ?*Diagnostic,
+    /// Plain strings are slices of `bytes` (see `parseBorrowing`).
+    borrow_strings: bool = false,
 
     fn run(s: *State) ParseError!Value {
         const p = s.parser;
@@ -394,6 +408,7 @@ const State = struct {
         }
         s.pos = i + 1;
         if (i == start) return "";
+        if (s.borrow_strings) return bytes[start..i];
         return s.allocator.dupe(u8, bytes[start..i]);
     }
 
@@ -1212,4 +1227,15 @@ test "parse reports OutOfMemory instead of crashing" {
         } else |err| try testing.expectEqual(error.OutOfMemory, err);
     }
     try testing.expect(fail_index > 3);
+}
+
+test "borrowed strings point into the document, escaped ones are decoded" {
+    var arena: std.heap.ArenaAllocator = .init(std.testing.allocator);
+    defer arena.deinit();
+    const text = "{\"plain\":\"abc\",\"escaped\":\"a\\nb\"}";
+    const v = try parseBorrowing(arena.allocator(), text, null);
+    const plain = order.objectGet(v.object, .{ .string = "plain" }).?.string;
+    const at = @intFromPtr(plain.ptr);
+    try std.testing.expect(at >= @intFromPtr(text.ptr) and at < @intFromPtr(text.ptr) + text.len);
+    try std.testing.expectEqualStrings("a\nb", order.objectGet(v.object, .{ .string = "escaped" }).?.string);
 }

@@ -5,6 +5,7 @@
 //!   zig build        host libraries into zig-out/lib (ReleaseFast unless -Doptimize)
 //!   zig build dist   ReleaseFast libraries for every shipped target into dist-libs/<target>/
 //!   zig build test   the Zig unit tests (Debug, safety checks on)
+//!   zig build cache-eviction -- <out.md>   hit ratios of the cache's eviction policies
 const std = @import("std");
 const zon = @import("build.zig.zon");
 
@@ -60,6 +61,16 @@ pub fn build(b: *std.Build) void {
     }) });
     const test_step = b.step("test", "Run the Zig unit tests");
     test_step.dependOn(&b.addRunArtifact(tests).step);
+
+    // Hit ratios of the cache's eviction policies: `zig build cache-eviction -- <out.md>`.
+    const eviction = b.addExecutable(.{ .name = "cache-eviction", .root_module = b.createModule(.{
+        .root_source_file = b.path("zig/cache/eviction_bench.zig"),
+        .target = target,
+        .optimize = .ReleaseFast,
+    }) });
+    const run_eviction = b.addRunArtifact(eviction);
+    if (b.args) |args| run_eviction.addArgs(args);
+    b.step("cache-eviction", "Measure the cache's eviction policies (writes a markdown table)").dependOn(&run_eviction.step);
 }
 
 const Libraries = struct {

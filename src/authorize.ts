@@ -428,6 +428,7 @@ export class Authorizer<M extends EngineMode = EngineMode> {
 
   /** `keyed` is the request as the decision cache keys it, or null when it cannot. */
   #decide(entry: Entry, request: unknown, keyed: DecisionRequest | null): Authorization | Promise<Authorization> {
+    if (this.#closed && this.mode === "async") return Promise.reject(new AuthorizerConfigError("the authorizer is closed"));
     this.#live();
     const start = performance.now();
     const cache = entry === "gateway" ? this.#gatewayCache : this.#a2aCache;

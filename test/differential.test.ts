@@ -17,6 +17,7 @@ import {
   type Authorization,
   AuthorizationError,
   type Authorizer,
+  AuthorizerConfigError,
   createAuthorizer,
   EngineUnavailableError,
   type GatewayRequest,
@@ -253,6 +254,11 @@ test("differential: authorize and authorizeA2A work on native and on OPA with th
       assert.equal((await authz.authorizeA2A(call)).cached, false);
     }
     assert.equal((await native.authorize(request)).audit_id, (await remoteCached.authorize(request)).audit_id);
+    // Closed: the async authorizer rejects (no throw from the call itself), the sync one throws.
+    await remoteCached.close();
+    await assert.rejects(remoteCached.authorize(request) as Promise<Authorization>, AuthorizerConfigError);
+    native.close();
+    assert.throws(() => native.authorize(request), AuthorizerConfigError);
   } finally {
     native.close();
     await remoteCached.close();

@@ -276,9 +276,9 @@ pub const Cache = struct {
             "{{\"entries\":{d},\"bytes\":{d},\"hits\":{d},\"misses\":{d},\"evictions\":{d},\"expirations\":{d}," ++
                 "\"allocatedBytes\":{d},\"maxEntries\":{d},\"maxBytes\":{d},\"defaultTtlMs\":{d},\"shards\":{d},\"policy\":\"{s}\"}}",
             .{
-                s.entries,                 s.bytes,                   s.hits,                  s.misses,
-                s.evictions,               s.expirations,             s.allocated_bytes,       cache.config.max_entries,
-                cache.config.max_bytes,    cache.config.default_ttl_ms, cache.shards.len,      cache.config.policy.name(),
+                s.entries,              s.bytes,                     s.hits,            s.misses,
+                s.evictions,            s.expirations,               s.allocated_bytes, cache.config.max_entries,
+                cache.config.max_bytes, cache.config.default_ttl_ms, cache.shards.len,  cache.config.policy.name(),
             },
         );
     }

@@ -109,8 +109,8 @@ pub fn main() !void {
             const lru_ratio = ratio(lru);
             if (s3_ratio >= lru_ratio) wins[0] += 1 else wins[1] += 1;
             try w.print("| {s} | {d} | {d:.1}% | {d:.4} | {d:.4} | {s}{d:.4} |\n", .{
-                if (scans) "zipf+scan" else "zipf", size,                              fraction * 100,
-                s3_ratio,                                lru_ratio,                         if (s3_ratio >= lru_ratio) "+" else "−",
+                if (scans) "zipf+scan" else "zipf", size,      fraction * 100,
+                s3_ratio,                           lru_ratio, if (s3_ratio >= lru_ratio) "+" else "−",
                 @abs(s3_ratio - lru_ratio),
             });
             std.debug.print("{s} size={d}: s3fifo {d:.4} lru {d:.4}\n", .{ if (scans) "zipf+scan" else "zipf", size, s3_ratio, lru_ratio });

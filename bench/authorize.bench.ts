@@ -163,6 +163,43 @@ bench(names.gatewayNative, () => do_not_optimize(nativeGatewayPrepared.evaluate(
 bench(names.gatewayWasm, () => do_not_optimize(wasmGateway.evaluate(gatewayInput)));
 
 const results = await run({ format: "mitata", colors: false });
+
+/**
+ * Median time per call of `a` and of `b` (ns), measured in alternating batches, so that load
+ * from elsewhere on a shared machine falls on both alike: the ratios quoted in the report.
+ */
+async function interleaved(a: () => unknown, batchA: number, b: () => unknown, batchB: number, rounds = 41): Promise<[number, number]> {
+  const once = async (f: () => unknown, n: number): Promise<number> => {
+    const start = performance.now();
+    for (let i = 0; i < n; i++) {
+      const r = f();
+      if (r instanceof Promise) await r;
+    }
+    return ((performance.now() - start) * 1e6) / n;
+  };
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    ta.push(await once(a, batchA));
+    tb.push(await once(b, batchB));
+  }
+  const median = (xs: number[]): number => xs.sort((x, y) => x - y)[xs.length >> 1]!;
+  return [median(ta), median(tb)];
+}
+
+const pairs: { name: string; a: string; b: string; aNs: number; bNs: number }[] = [];
+const pair = async (name: string, a: string, fa: () => unknown, na: number, b: string, fb: () => unknown, nb: number): Promise<void> => {
+  const [aNs, bNs] = await interleaved(fa, na, fb, nb);
+  pairs.push({ name, a, b, aNs, bNs });
+};
+await pair("HTTP OPA ÷ native, prepared query (pack)", names.nativePrepared, () => prepared.evaluate(request), 100, names.opaHttp, () => opaPrepared.evaluate(request), 5);
+await pair("native evaluation ÷ authorize cache hit (pack)", names.authorizeNativeHit, () => nativeCached.authorize(request), 500, names.authorizeNative, () => nativeNoCache.authorize(request), 100);
+await pair("HTTP OPA ÷ authorize cache hit (pack)", names.authorizeNativeHit, () => nativeCached.authorize(request), 500, names.opaHttp, () => opaPrepared.evaluate(request), 5);
+if (wasmPack !== null) {
+  await pair("opa-wasm ÷ native (pack)", names.nativePrepared, () => prepared.evaluate(request), 100, names.wasmPack, () => wasmPack!.evaluate(request), 100);
+} else {
+  await pair("opa-wasm ÷ native (bench/gateway)", names.gatewayNative, () => nativeGatewayPrepared.evaluate(gatewayInput), 200, names.gatewayWasm, () => wasmGateway.evaluate(gatewayInput), 200);
+}
 const rows = results.benchmarks.map((trial) => {
   const stats = trial.runs[0]?.stats;
   return { name: trial.alias, avg: stats?.avg ?? NaN, p50: stats?.p50 ?? NaN, p99: stats?.p99 ?? NaN };
@@ -187,5 +224,6 @@ console.log("BENCH_JSON " + JSON.stringify({
   opaWasm: wasmVersion,
   wasmNote,
   rows,
+  pairs,
 }));
 process.exit(0);

@@ -267,12 +267,17 @@ eachBackend("an invalidation during an evaluation keeps its result out of the ca
   const dc = decisionCache(cache);
   const req = request("gus", "gateway:tool:invoke", "tool:y", { level: "low" });
   const held = deferred<JsonValue>();
-  const answer = dc.getOrEvaluate(req, () => held.promise);
-  await new Promise((r) => setTimeout(r, 0));
+  const started = deferred<void>();
+  const answer = dc.getOrEvaluate(req, () => {
+    started.resolve();
+    return held.promise;
+  });
+  await started.promise; // the lookup (a round trip on Redis) missed and the evaluation began
   await dc.invalidate({ user: "gus" });
   held.resolve({ allow: true });
   assert.deepEqual(await answer, { allow: true });
   assert.equal(await dc.get(req), undefined);
+  assert.equal(dc.stats().sets, 0);
 });
 
 eachBackend("concurrent misses of one key share one evaluation", async (cache) => {

@@ -35,9 +35,14 @@ const Entry = struct { key: Go, value: Go };
 /// Parses `text` and returns its first document as a value (null when empty).
 /// `arena` receives the result and scratch; on error.Yaml, `diagnostic` says why.
 pub fn decode(arena: Allocator, text: []const u8, diagnostic: *Diagnostic) Error!Value {
-    if (scanner_mod.checkInput(text)) |problem| return diagnostic.set(.reader, .{}, .{}, "{s}", .{problem});
+    var utf16_problem: []const u8 = "";
+    const utf8 = scanner_mod.decodeUtf16(arena, text, &utf16_problem) catch |err| switch (err) {
+        error.OutOfMemory => return error.OutOfMemory,
+        error.Invalid => return diagnostic.set(.reader, .{}, .{}, "{s}", .{utf16_problem}),
+    };
+    if (scanner_mod.checkInput(utf8)) |problem| return diagnostic.set(.reader, .{}, .{}, "{s}", .{problem});
     // go-yaml parses an empty input as a single line break.
-    const source = if (text.len == 0) "\n" else text;
+    const source = if (utf8.len == 0) "\n" else utf8;
     const padded = try std.mem.concat(arena, u8, &.{ source, "\x00\x00\x00\x00" });
     var parser: parser_mod.Parser = .init(arena, padded, diagnostic);
     const root = try parser.parseFirstDocument() orelse return .null;

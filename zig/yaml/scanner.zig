@@ -990,6 +990,53 @@ fn hexValue(c: u8) u8 {
     };
 }
 
+/// go-yaml's reader accepts UTF-16 input marked by a byte order mark: this
+/// returns such input as UTF-8 (without the mark), other input unchanged.
+/// On failure the problem is go-yaml's reader message.
+pub fn decodeUtf16(arena: Allocator, input: []const u8, problem: *[]const u8) error{ OutOfMemory, Invalid }![]const u8 {
+    if (input.len < 2) return input;
+    const little = input[0] == 0xFF and input[1] == 0xFE;
+    const big = input[0] == 0xFE and input[1] == 0xFF;
+    if (!little and !big) return input;
+    var out: std.ArrayList(u8) = .empty;
+    var i: usize = 2;
+    while (i < input.len) {
+        if (i + 2 > input.len) {
+            problem.* = "incomplete UTF-16 character";
+            return error.Invalid;
+        }
+        const unit = readUnit(input[i..][0..2], little);
+        var code: u21 = unit;
+        if (unit & 0xFC00 == 0xDC00) {
+            problem.* = "unexpected low surrogate area";
+            return error.Invalid;
+        }
+        if (unit & 0xFC00 == 0xD800) {
+            if (i + 4 > input.len) {
+                problem.* = "incomplete UTF-16 surrogate pair";
+                return error.Invalid;
+            }
+            const low = readUnit(input[i + 2 ..][0..2], little);
+            if (low & 0xFC00 != 0xDC00) {
+                problem.* = "expected low surrogate area";
+                return error.Invalid;
+            }
+            code = 0x10000 + ((@as(u21, unit) & 0x3FF) << 10) + (low & 0x3FF);
+            i += 4;
+        } else {
+            i += 2;
+        }
+        var encoded: [4]u8 = undefined;
+        const n = std.unicode.utf8Encode(code, &encoded) catch unreachable; // Surrogates excluded above.
+        try out.appendSlice(arena, encoded[0..n]);
+    }
+    return out.items;
+}
+
+fn readUnit(bytes: *const [2]u8, little: bool) u16 {
+    return if (little) @as(u16, bytes[0]) | (@as(u16, bytes[1]) << 8) else (@as(u16, bytes[0]) << 8) | bytes[1];
+}
+
 /// go-yaml's reader check: valid UTF-8 made of characters YAML allows.
 /// Returns the problem, or null when the input is acceptable.
 pub fn checkInput(input: []const u8) ?[]const u8 {

@@ -381,7 +381,7 @@ const Emitter = struct {
             const c = value[i];
             if (!isPrintableAt(value, i) or bom or isBreakAt(value, i) or c == '"' or c == '\\') {
                 const w = charWidth(c);
-                const code = std.unicode.utf8Decode(value[i..][0..w]) catch 0xFFFD;
+                const code: u32 = std.unicode.utf8Decode(value[i..][0..w]) catch 0xFFFD;
                 i += w;
                 try e.put('\\');
                 switch (code) {
@@ -406,7 +406,7 @@ const Emitter = struct {
                         var k: u5 = digits;
                         while (k > 0) {
                             k -= 1;
-                            const digit: u8 = @intCast((code >> (@as(u5, k) * 4)) & 0xF);
+                            const digit: u8 = @intCast((code >> (k * 4)) & 0xF);
                             try e.put(if (digit < 10) '0' + digit else 'A' + digit - 10);
                         }
                     },

@@ -15,4 +15,5 @@ test {
     _ = @import("compile/front.zig");
     _ = @import("eval/eval.zig");
     _ = @import("builtins/registry.zig");
+    _ = @import("yaml/mod.zig");
 }

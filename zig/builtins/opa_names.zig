@@ -236,9 +236,6 @@ pub const unimplemented = [_]Unimplemented{
     .{ .name = "rego.metadata.rule", .arity = 0 },
     .{ .name = "rego.parse_module", .arity = 2 },
     .{ .name = "strings.render_template", .arity = 2 },
-    .{ .name = "yaml.is_valid", .arity = 1 },
-    .{ .name = "yaml.marshal", .arity = 1 },
-    .{ .name = "yaml.unmarshal", .arity = 1 },
 };
 
 pub fn findUnimplemented(name: []const u8) ?*const Unimplemented {

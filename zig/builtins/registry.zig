@@ -31,6 +31,7 @@ const families = .{
     @import("aws.zig"),
     @import("graphql.zig"),
     @import("runtime.zig"),
+    @import("yaml.zig"),
 };
 
 pub const all: []const Builtin = blk: {

@@ -124,6 +124,7 @@ test {
     _ = @import("jsonschema/formats.zig");
     _ = @import("jsonschema/mail.zig");
     _ = @import("jsonschema/metaschemas.zig");
+    _ = @import("jsonschema/opa_cases.zig");
 }
 
 /// Runs a builtin on JSON operands; returns its JSON result or "error: <message>".
@@ -191,4 +192,34 @@ test "json.match_schema: operand and reference errors" {
     try expectMatch("{\"a\": 5}", "{\"properties\":{\"a\":{\"$ref\": \"x.json\"}}}", "error: Reference /x.json must be canonical");
     try expectMatch("{\"a\": 5}", "{\"properties\":{\"a\":{\"$ref\": \"http://example.com/x.json\"}}}", "error: remote reference loading disabled: http://example.com/x.json");
     try expectMatch("{\"a\": 1e400}", "{\"properties\":{\"a\":{\"enum\":[1]}}}", "error: json: cannot unmarshal number 1e400 into Go value of type float64");
+}
+
+test "json.match_schema: bounded where OPA crashes or would read elsewhere" {
+    // OPA overflows its stack on a $ref cycle that never enters the document.
+    try expectMatch("{\"a\": 1}", "{\"properties\": {\"a\": {\"$ref\": \"#/properties/a\"}}}", "error: validation nesting exceeds 512 levels (cyclic $ref?)");
+    try expectVerify("{\"$ref\": \"#\"}", "[true,null]");
+    // OPA reads the file.
+    try expectVerify("{\"$ref\": \"file:///etc/passwd\"}", "[false,\"jsonschema: remote reference loading disabled: file:///etc/passwd\"]");
+    // 2^40 anyOf branches.
+    var schema: std.ArrayList(u8) = .empty;
+    defer schema.deinit(testing.allocator);
+    try schema.appendSlice(testing.allocator, "{\"$ref\": \"#/definitions/d0\", \"definitions\": {");
+    for (0..40) |i| try schema.print(testing.allocator, "\"d{d}\": {{\"anyOf\": [{{\"$ref\": \"#/definitions/d{d}\"}}, {{\"$ref\": \"#/definitions/d{d}\"}}]}}, ", .{ i, i + 1, i + 1 });
+    try schema.appendSlice(testing.allocator, "\"d40\": false}}");
+    const quoted = try std.json.Stringify.valueAlloc(testing.allocator, schema.items, .{});
+    defer testing.allocator.free(quoted);
+    try expectMatch("{}", quoted, "error: validation exceeds 1000000 steps");
+    // A document nested deeper than validation goes.
+    var document: std.ArrayList(u8) = .empty;
+    defer document.deinit(testing.allocator);
+    try document.appendNTimes(testing.allocator, '[', 600);
+    try document.appendNTimes(testing.allocator, ']', 600);
+    try expectMatch(document.items, "{\"items\": {\"$ref\": \"#\"}}", "error: validation nesting exceeds 512 levels (cyclic $ref?)");
+    // A schema nested deeper than compilation goes.
+    var deep: std.ArrayList(u8) = .empty;
+    defer deep.deinit(testing.allocator);
+    for (0..600) |_| try deep.appendSlice(testing.allocator, "{\"not\": ");
+    try deep.appendSlice(testing.allocator, "{}");
+    try deep.appendNTimes(testing.allocator, '}', 600);
+    try expectVerify(deep.items, "[false,\"jsonschema: schema nesting exceeds 512 levels\"]");
 }

@@ -28,7 +28,7 @@ pub const Rat = numbers.Rat;
 pub const Error = error{ OutOfMemory, Invalid };
 
 /// Schemas nested deeper than this (through keywords or `$ref`s) are refused.
-pub const max_depth = 1000;
+pub const max_depth = 512;
 
 pub const Dependency = struct {
     key: []const u8,

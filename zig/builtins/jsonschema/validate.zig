@@ -17,11 +17,12 @@ const formats = @import("formats.zig");
 const Value = value_mod.Value;
 const SubSchema = schema_mod.SubSchema;
 
-/// Nested validations deeper than this fail (a `$ref` cycle, or a document
+/// Nested validations deeper than this fail (kept well inside a worker
+/// thread's stack) (a `$ref` cycle, or a document
 /// nested deeper than any schema could mean).
-pub const max_depth = 1000;
+pub const max_depth = 512;
 /// Schema applications per validation: bounds exponential anyOf/oneOf trees.
-pub const max_steps = 5_000_000;
+pub const max_steps = 1_000_000;
 
 pub const Error = error{ OutOfMemory, Fatal };
 

@@ -215,6 +215,12 @@ test "json.match_schema: bounded where OPA crashes or would read elsewhere" {
     try document.appendNTimes(testing.allocator, '[', 600);
     try document.appendNTimes(testing.allocator, ']', 600);
     try expectMatch(document.items, "{\"items\": {\"$ref\": \"#\"}}", "error: validation nesting exceeds 512 levels (cyclic $ref?)");
+    // Exponents near big.Rat's limit are compared and divided on their
+    // digits (OPA spends minutes in 3-million-bit arithmetic here).
+    try expectMatch("{\"a\": 1e999999}", "{\"properties\": {\"a\": {\"maximum\": 1e-999999, \"multipleOf\": 3e-999999, \"type\": \"integer\"}}}",
+        \\[false,[{"desc":"Must be a multiple of 3e-999999","error":"a: Must be a multiple of 3e-999999","field":"a","type":"multiple_of"},{"desc":"Must be less than or equal to 1e-999999","error":"a: Must be less than or equal to 1e-999999","field":"a","type":"number_lte"}]]
+    );
+    try expectMatch("{\"a\": 1e1000001}", "{\"properties\": {\"a\": {\"maximum\": 5}}}", "error: number 1e1000001 is out of range");
     // A schema nested deeper than compilation goes.
     var deep: std.ArrayList(u8) = .empty;
     defer deep.deinit(testing.allocator);

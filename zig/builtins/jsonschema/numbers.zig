@@ -7,56 +7,91 @@ const std = @import("std");
 const assert = std.debug.assert;
 const Allocator = std.mem.Allocator;
 const gobig = @import("../../misc/gobig.zig");
+const value_number = @import("../../value/number.zig");
 
 const BigInt = std.math.big.int.Managed;
 
-pub const Rat = gobig.Rat;
+/// A number as big.Rat.SetString reads it, kept as its decimal digits:
+/// value = (-1)^negative * digits * 10^exponent, digits without leading or
+/// trailing zeros (zero: no digits). Comparing and dividing work on these
+/// digits, so a literal like 1e999999 costs no 3-million-bit integers.
+pub const Rat = struct {
+    literal: []const u8,
+    decimal: value_number.Decimal,
+};
 
 /// Largest decimal exponent big.Rat.SetString accepts.
 const max_exponent: i64 = 1_000_000;
 
-/// big.Rat.SetString of a JSON number literal; null where Go fails.
-pub fn parse(allocator: Allocator, literal: []const u8) Allocator.Error!?Rat {
+/// big.Rat.SetString of a JSON number literal; null where Go fails. The
+/// result does not reference `text`.
+pub fn parse(allocator: Allocator, text: []const u8) Allocator.Error!?Rat {
+    const literal = try allocator.dupe(u8, text);
     const scanned = gobig.scanDecimal(literal) orelse return null;
     const d = try gobig.normalize(allocator, scanned);
-    var mantissa = try gobig.intFromDigits(allocator, d.digits);
-    if (!mantissa.eqlZero() and @abs(d.exponent) > max_exponent) return null;
-    const exponent = if (mantissa.eqlZero()) 0 else d.exponent;
-    return Rat.init(allocator, d.negative, mantissa, 0, exponent) catch |err| switch (err) {
-        error.OutOfMemory => error.OutOfMemory,
-        error.OutOfRange => null,
-    };
+    const significant = std.mem.trimRight(u8, d.digits, "0");
+    if (significant.len == 0) return .{ .literal = literal, .decimal = value_number.Decimal.zero };
+    // Go's limit is on the exponent as written (trailing zeros included).
+    if (@abs(d.exponent) > max_exponent) return null;
+    const exponent = d.exponent + @as(i64, @intCast(d.digits.len - significant.len));
+    return .{ .literal = literal, .decimal = .{ .negative = d.negative, .digits = significant, .exponent = exponent } };
 }
 
-pub fn compare(a: Rat, b: Rat) Allocator.Error!std.math.Order {
-    // a.num/a.den vs b.num/b.den with positive denominators.
-    const allocator = a.num.allocator;
-    var left = try BigInt.init(allocator);
-    var right = try BigInt.init(allocator);
-    try left.mul(&a.num, &b.den);
-    try right.mul(&b.num, &a.den);
-    return left.toConst().order(right.toConst());
+pub fn compare(x: Rat, y: Rat) std.math.Order {
+    return x.decimal.compare(y.decimal);
 }
 
-/// Whether x / m is an integer (m > 0).
-pub fn isMultiple(x: Rat, m: Rat) Allocator.Error!bool {
-    // x/m = (x.num * m.den) / (x.den * m.num).
-    const allocator = x.num.allocator;
-    var num = try BigInt.init(allocator);
-    var den = try BigInt.init(allocator);
-    try num.mul(&x.num, &m.den);
-    try den.mul(&x.den, &m.num);
+/// Whether x / m is an integer (m > 0). With x = X*10^a, m = M*10^b and
+/// X, M free of trailing zeros: for a < b never (unless x = 0), else
+/// M | X*10^(a-b), i.e. M's part prime to 10 divides X and M's powers of
+/// 2 and 5 are covered by X's plus a-b.
+pub fn isMultiple(allocator: Allocator, x: Rat, m: Rat) Allocator.Error!bool {
+    if (x.decimal.isZero()) return true;
+    if (x.decimal.exponent < m.decimal.exponent) return false;
+    const k = x.decimal.exponent - m.decimal.exponent;
+    var big_x = try gobig.intFromDigits(allocator, x.decimal.digits);
+    var big_m = try gobig.intFromDigits(allocator, m.decimal.digits);
+    const m2 = try strip(allocator, &big_m, 2);
+    const m5 = try strip(allocator, &big_m, 5);
     var quotient = try BigInt.init(allocator);
     var remainder = try BigInt.init(allocator);
-    try quotient.divTrunc(&remainder, &num, &den);
-    return remainder.eqlZero();
+    try quotient.divTrunc(&remainder, &big_x, &big_m);
+    if (!remainder.eqlZero()) return false;
+    if (m2 > k and m2 > k + try valuation(allocator, big_x, 2)) return false;
+    if (m5 > k and m5 > k + try valuation(allocator, big_x, 5)) return false;
+    return true;
+}
+
+/// Divides `n` by `p` while it divides; returns how many times.
+fn strip(allocator: Allocator, n: *BigInt, p: u8) Allocator.Error!i64 {
+    var count: i64 = 0;
+    var divisor = try BigInt.initSet(allocator, p);
+    var quotient = try BigInt.init(allocator);
+    var remainder = try BigInt.init(allocator);
+    while (!n.eqlZero()) {
+        try quotient.divTrunc(&remainder, n, &divisor);
+        if (!remainder.eqlZero()) break;
+        try n.copy(quotient.toConst());
+        count += 1;
+    }
+    return count;
+}
+
+fn valuation(allocator: Allocator, n: BigInt, p: u8) Allocator.Error!i64 {
+    var copy = try n.clone();
+    return strip(allocator, &copy, p);
 }
 
 /// Whether a JSON number literal is an integer as checkJSONInteger decides
-/// (false where SetString fails).
+/// (false where SetString fails), read from its decimal digits.
 pub fn isIntegerLiteral(allocator: Allocator, literal: []const u8) Allocator.Error!bool {
-    const r = try parse(allocator, literal) orelse return false;
-    return r.isInt();
+    const scanned = gobig.scanDecimal(literal) orelse return false;
+    const d = try gobig.normalize(allocator, scanned);
+    const significant = std.mem.trimRight(u8, d.digits, "0");
+    if (significant.len == 0) return true;
+    if (@abs(d.exponent) > max_exponent) return false;
+    const trailing_zeros: i64 = @intCast(d.digits.len - significant.len);
+    return d.exponent + trailing_zeros >= 0;
 }
 
 /// mustBeInteger: strconv.ParseInt of the literal (so "5.0" and "5e0" are
@@ -69,29 +104,31 @@ pub fn parseInt(literal: []const u8) ?i64 {
 // Go's fmt %v of new(big.Float).SetRat(r).
 
 /// Above this many bits the exact shortest-digit search is skipped and the
-/// rational's own digits are printed (they are what Go prints for integers
-/// and for every decimal whose digits fit the precision).
+/// literal's own digits are printed (what Go prints for integers, and for
+/// every decimal whose digits fit the precision).
 const max_exact_bits = 8192;
+const max_exact_digits = 2400;
 
-pub fn formatFloat(allocator: Allocator, r: Rat) Allocator.Error![]const u8 {
-    if (r.num.eqlZero()) return "0";
-    const negative = !r.num.isPositive();
-    var num = try r.num.clone();
-    num.abs();
-    const precision: usize = @max(64, num.bitCountAbs(), r.den.bitCountAbs());
-    var digits: []u8 = undefined;
-    var exponent: i64 = undefined; // value = 0.digits * 10^exponent
-    if (precision > max_exact_bits) {
-        const d = try ratDigits(allocator, num, r.den);
-        digits = d.digits;
-        exponent = d.exponent;
-    } else {
-        const f = try roundToPrecision(allocator, num, r.den, precision);
-        const d = try shortest(allocator, f.mantissa, f.exponent);
-        digits = d.digits;
-        exponent = d.exponent;
+pub fn formatFloat(allocator: Allocator, x: Rat) Allocator.Error![]const u8 {
+    const d = x.decimal;
+    if (d.isZero()) return "0";
+    const digits_len: i64 = @intCast(d.digits.len);
+    // Beyond ~8192 bits in numerator or denominator, print the literal's digits.
+    if (digits_len + @as(i64, @intCast(@abs(d.exponent))) <= max_exact_digits) {
+        var mantissa = try gobig.intFromDigits(allocator, d.digits);
+        const r = gobig.Rat.init(allocator, false, mantissa, 0, d.exponent) catch |err| switch (err) {
+            error.OutOfMemory => return error.OutOfMemory,
+            error.OutOfRange => unreachable, // |exponent| is small here.
+        };
+        _ = &mantissa;
+        const precision: usize = @max(64, r.num.bitCountAbs(), r.den.bitCountAbs());
+        if (precision <= max_exact_bits) {
+            const f = try roundToPrecision(allocator, r.num, r.den, precision);
+            const s = try shortest(allocator, f.mantissa, f.exponent);
+            return formatG(allocator, d.negative, s.digits, s.exponent - 1);
+        }
     }
-    return formatG(allocator, negative, digits, exponent - 1);
+    return formatG(allocator, d.negative, d.digits, d.exponent + digits_len - 1);
 }
 
 /// m * 2^e with m holding exactly `precision` bits.
@@ -227,26 +264,6 @@ fn shortest(allocator: Allocator, mantissa: BigInt, exponent: i64) Allocator.Err
     return d;
 }
 
-/// The digits of num/den when den is a power of ten times a divisor of num's
-/// factors (always so for rationals read from decimal text): exact digits.
-fn ratDigits(allocator: Allocator, num: BigInt, den: BigInt) Allocator.Error!Decimal {
-    // num/den = num * 10^k / (den * 10^k); find k with den | num*10^k.
-    var scaled = try num.clone();
-    var k: i64 = 0;
-    var q = try BigInt.init(allocator);
-    var rem = try BigInt.init(allocator);
-    var ten = try BigInt.initSet(allocator, 10);
-    while (true) : (k += 1) {
-        try q.divTrunc(&rem, &scaled, &den);
-        if (rem.eqlZero()) break;
-        try scaled.mul(&scaled, &ten);
-    }
-    const text = try q.toConst().toStringAlloc(allocator, 10, .lower);
-    var len = text.len;
-    while (len > 0 and text[len - 1] == '0') len -= 1;
-    return .{ .digits = text[0..len], .exponent = @as(i64, @intCast(text.len)) - k };
-}
-
 /// big.Float 'g' with shortest digits: %e when exp < -4 || exp >= 6
 /// (exponent at least two digits), else %f. `exp10` is the exponent of
 /// digits[0].
@@ -369,10 +386,35 @@ test "rationals: SetString limits, order, multiples" {
     try testing.expect(try isIntegerLiteral(a, "1.0"));
     try testing.expect(try isIntegerLiteral(a, "1e2"));
     try testing.expect(!try isIntegerLiteral(a, "1.5"));
-    try testing.expectEqual(std.math.Order.lt, try compare((try parse(a, "0.1")).?, (try parse(a, "0.2")).?));
-    try testing.expect(try isMultiple((try parse(a, "0.3")).?, (try parse(a, "0.1")).?));
-    try testing.expect(!try isMultiple((try parse(a, "0.35")).?, (try parse(a, "0.1")).?));
-    try testing.expect(try isMultiple((try parse(a, "-21")).?, (try parse(a, "7")).?));
+    try testing.expectEqual(std.math.Order.lt, compare((try parse(a, "0.1")).?, (try parse(a, "0.2")).?));
+    try testing.expect(try isMultiple(a, (try parse(a, "0.3")).?, (try parse(a, "0.1")).?));
+    try testing.expect(!try isMultiple(a, (try parse(a, "0.35")).?, (try parse(a, "0.1")).?));
+    try testing.expect(try isMultiple(a, (try parse(a, "-21")).?, (try parse(a, "7")).?));
     try testing.expectEqual(@as(?i64, 5), parseInt("5"));
     try testing.expectEqual(@as(?i64, null), parseInt("5.0"));
+}
+
+test "huge exponents stay fast" {
+    var arena: std.heap.ArenaAllocator = .init(testing.allocator);
+    defer arena.deinit();
+    const a = arena.allocator();
+    try testing.expect(try isIntegerLiteral(a, "1e999999"));
+    try testing.expect(!try isIntegerLiteral(a, "1e1000001"));
+    try testing.expect(!try isIntegerLiteral(a, "1.5e-999999"));
+    try testing.expect(try isIntegerLiteral(a, "1000e-3"));
+    try testing.expect(!try isIntegerLiteral(a, "1000e-4"));
+    try testing.expect(try isIntegerLiteral(a, "0e-5000000"));
+    const big = (try parse(a, "1e99999")).?;
+    try testing.expectEqualStrings("1e+99999", try formatFloat(a, big));
+    const tiny = (try parse(a, "2.5e-99999")).?;
+    try testing.expectEqualStrings("2.5e-99999", try formatFloat(a, tiny));
+    try testing.expectEqual(std.math.Order.gt, compare(big, tiny));
+    try testing.expect(try isMultiple(a, big, (try parse(a, "2.5e-99999")).?));
+    try testing.expect(!try isMultiple(a, big, (try parse(a, "3")).?));
+    try testing.expect(try isMultiple(a, (try parse(a, "1e999999")).?, (try parse(a, "1.6e-5")).?));
+    try testing.expect(!try isMultiple(a, (try parse(a, "1e-999999")).?, (try parse(a, "3e-999999")).?));
+    try testing.expect(try isMultiple(a, (try parse(a, "0.75")).?, (try parse(a, "0.25")).?));
+    try testing.expect(!try isMultiple(a, (try parse(a, "0.75")).?, (try parse(a, "0.5")).?));
+    try testing.expect(try isMultiple(a, (try parse(a, "12")).?, (try parse(a, "0.08")).?));
+    try testing.expect(!try isMultiple(a, (try parse(a, "12.01")).?, (try parse(a, "0.08")).?));
 }

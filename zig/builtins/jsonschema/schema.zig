@@ -433,7 +433,7 @@ pub const Compiler = struct {
 
         if (order.objectGetString(m, "multipleOf")) |v| {
             const r = try c.mustBeNumber(v) orelse return c.invalidType("Number", "multipleOf");
-            if (!r.num.isPositive() or r.num.eqlZero()) return c.fail("multipleOf must be strictly greater than 0", .{});
+            if (r.decimal.signum() <= 0) return c.fail("multipleOf must be strictly greater than 0", .{});
             current.multiple_of = r;
         }
 

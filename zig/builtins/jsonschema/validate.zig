@@ -449,19 +449,19 @@ pub const Validator = struct {
             const x = try numbers.parse(v.allocator, literal) orelse
                 return v.fatal("number {s} is out of range", .{literal});
             const a = v.allocator;
-            if (s.multiple_of) |m| if (!try numbers.isMultiple(x, m)) {
+            if (s.multiple_of) |m| if (!try numbers.isMultiple(a, x, m)) {
                 try v.addError(result, context, "multiple_of", "Must be a multiple of {s}", .{try numbers.formatFloat(a, m)});
             };
-            if (s.maximum) |max| if (try numbers.compare(x, max) == .gt) {
+            if (s.maximum) |max| if (numbers.compare(x, max) == .gt) {
                 try v.addError(result, context, "number_lte", "Must be less than or equal to {s}", .{try numbers.formatFloat(a, max)});
             };
-            if (s.exclusive_maximum) |max| if (try numbers.compare(x, max) != .lt) {
+            if (s.exclusive_maximum) |max| if (numbers.compare(x, max) != .lt) {
                 try v.addError(result, context, "number_lt", "Must be less than {s}", .{try numbers.formatFloat(a, max)});
             };
-            if (s.minimum) |min| if (try numbers.compare(x, min) == .lt) {
+            if (s.minimum) |min| if (numbers.compare(x, min) == .lt) {
                 try v.addError(result, context, "number_gte", "Must be greater than or equal to {s}", .{try numbers.formatFloat(a, min)});
             };
-            if (s.exclusive_minimum) |min| if (try numbers.compare(x, min) != .gt) {
+            if (s.exclusive_minimum) |min| if (numbers.compare(x, min) != .gt) {
                 try v.addError(result, context, "number_gt", "Must be greater than {s}", .{try numbers.formatFloat(a, min)});
             };
         }

@@ -230,8 +230,6 @@ pub const Unimplemented = struct { name: []const u8, arity: u8 };
 
 pub const unimplemented = [_]Unimplemented{
     .{ .name = "http.send", .arity = 1 },
-    .{ .name = "json.match_schema", .arity = 2 },
-    .{ .name = "json.verify_schema", .arity = 1 },
     .{ .name = "rego.metadata.chain", .arity = 0 },
     .{ .name = "rego.metadata.rule", .arity = 0 },
     .{ .name = "rego.parse_module", .arity = 2 },

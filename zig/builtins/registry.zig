@@ -30,6 +30,7 @@ const families = .{
     @import("jwt.zig"),
     @import("aws.zig"),
     @import("graphql.zig"),
+    @import("jsonschema.zig"),
     @import("runtime.zig"),
     @import("yaml.zig"),
 };

@@ -1,0 +1,420 @@
+//! Numbers as gojsonschema sees them: JSON number literals read into exact
+//! rationals (Go's big.Rat.SetString, which refuses decimal exponents beyond
+//! 1e6), printed in error texts as Go's `%v` of a big.Float made from the
+//! rational (shortest digits at the rational's precision), and compared for
+//! enum/const/uniqueItems through float64 (encoding/json round trip).
+const std = @import("std");
+const assert = std.debug.assert;
+const Allocator = std.mem.Allocator;
+const gobig = @import("../../misc/gobig.zig");
+const value_number = @import("../../value/number.zig");
+
+const BigInt = std.math.big.int.Managed;
+
+/// A number as big.Rat.SetString reads it, kept as its decimal digits:
+/// value = (-1)^negative * digits * 10^exponent, digits without leading or
+/// trailing zeros (zero: no digits). Comparing and dividing work on these
+/// digits, so a literal like 1e999999 costs no 3-million-bit integers.
+pub const Rat = struct {
+    literal: []const u8,
+    decimal: value_number.Decimal,
+};
+
+/// Largest decimal exponent big.Rat.SetString accepts.
+const max_exponent: i64 = 1_000_000;
+
+/// big.Rat.SetString of a JSON number literal; null where Go fails. The
+/// result does not reference `text`.
+pub fn parse(allocator: Allocator, text: []const u8) Allocator.Error!?Rat {
+    const literal = try allocator.dupe(u8, text);
+    const scanned = gobig.scanDecimal(literal) orelse return null;
+    const d = try gobig.normalize(allocator, scanned);
+    const significant = std.mem.trimRight(u8, d.digits, "0");
+    if (significant.len == 0) return .{ .literal = literal, .decimal = value_number.Decimal.zero };
+    // Go's limit is on the exponent as written (trailing zeros included).
+    if (@abs(d.exponent) > max_exponent) return null;
+    const exponent = d.exponent + @as(i64, @intCast(d.digits.len - significant.len));
+    return .{ .literal = literal, .decimal = .{ .negative = d.negative, .digits = significant, .exponent = exponent } };
+}
+
+pub fn compare(x: Rat, y: Rat) std.math.Order {
+    return x.decimal.compare(y.decimal);
+}
+
+/// Whether x / m is an integer (m > 0). With x = X*10^a, m = M*10^b and
+/// X, M free of trailing zeros: for a < b never (unless x = 0), else
+/// M | X*10^(a-b), i.e. M's part prime to 10 divides X and M's powers of
+/// 2 and 5 are covered by X's plus a-b.
+pub fn isMultiple(allocator: Allocator, x: Rat, m: Rat) Allocator.Error!bool {
+    if (x.decimal.isZero()) return true;
+    if (x.decimal.exponent < m.decimal.exponent) return false;
+    const k = x.decimal.exponent - m.decimal.exponent;
+    var big_x = try gobig.intFromDigits(allocator, x.decimal.digits);
+    var big_m = try gobig.intFromDigits(allocator, m.decimal.digits);
+    const m2 = try strip(allocator, &big_m, 2);
+    const m5 = try strip(allocator, &big_m, 5);
+    var quotient = try BigInt.init(allocator);
+    var remainder = try BigInt.init(allocator);
+    try quotient.divTrunc(&remainder, &big_x, &big_m);
+    if (!remainder.eqlZero()) return false;
+    if (m2 > k and m2 > k + try valuation(allocator, big_x, 2)) return false;
+    if (m5 > k and m5 > k + try valuation(allocator, big_x, 5)) return false;
+    return true;
+}
+
+/// Divides `n` by `p` while it divides; returns how many times.
+fn strip(allocator: Allocator, n: *BigInt, p: u8) Allocator.Error!i64 {
+    var count: i64 = 0;
+    var divisor = try BigInt.initSet(allocator, p);
+    var quotient = try BigInt.init(allocator);
+    var remainder = try BigInt.init(allocator);
+    while (!n.eqlZero()) {
+        try quotient.divTrunc(&remainder, n, &divisor);
+        if (!remainder.eqlZero()) break;
+        try n.copy(quotient.toConst());
+        count += 1;
+    }
+    return count;
+}
+
+fn valuation(allocator: Allocator, n: BigInt, p: u8) Allocator.Error!i64 {
+    var copy = try n.clone();
+    return strip(allocator, &copy, p);
+}
+
+/// Whether a JSON number literal is an integer as checkJSONInteger decides
+/// (false where SetString fails), read from its decimal digits.
+pub fn isIntegerLiteral(allocator: Allocator, literal: []const u8) Allocator.Error!bool {
+    const scanned = gobig.scanDecimal(literal) orelse return false;
+    const d = try gobig.normalize(allocator, scanned);
+    const significant = std.mem.trimRight(u8, d.digits, "0");
+    if (significant.len == 0) return true;
+    if (@abs(d.exponent) > max_exponent) return false;
+    const trailing_zeros: i64 = @intCast(d.digits.len - significant.len);
+    return d.exponent + trailing_zeros >= 0;
+}
+
+/// mustBeInteger: strconv.ParseInt of the literal (so "5.0" and "5e0" are
+/// not integers), after the rational check.
+pub fn parseInt(literal: []const u8) ?i64 {
+    return std.fmt.parseInt(i64, literal, 10) catch null;
+}
+
+// ---------------------------------------------------------------------------
+// Go's fmt %v of new(big.Float).SetRat(r).
+
+/// Above this many bits the exact shortest-digit search is skipped and the
+/// literal's own digits are printed (what Go prints for integers, and for
+/// every decimal whose digits fit the precision).
+const max_exact_bits = 8192;
+const max_exact_digits = 2400;
+
+pub fn formatFloat(allocator: Allocator, x: Rat) Allocator.Error![]const u8 {
+    const d = x.decimal;
+    if (d.isZero()) return "0";
+    const digits_len: i64 = @intCast(d.digits.len);
+    // Beyond ~8192 bits in numerator or denominator, print the literal's digits.
+    if (digits_len + @as(i64, @intCast(@abs(d.exponent))) <= max_exact_digits) {
+        var mantissa = try gobig.intFromDigits(allocator, d.digits);
+        const r = gobig.Rat.init(allocator, false, mantissa, 0, d.exponent) catch |err| switch (err) {
+            error.OutOfMemory => return error.OutOfMemory,
+            error.OutOfRange => unreachable, // |exponent| is small here.
+        };
+        _ = &mantissa;
+        const precision: usize = @max(64, r.num.bitCountAbs(), r.den.bitCountAbs());
+        if (precision <= max_exact_bits) {
+            const f = try roundToPrecision(allocator, r.num, r.den, precision);
+            const s = try shortest(allocator, f.mantissa, f.exponent);
+            return formatG(allocator, d.negative, s.digits, s.exponent - 1);
+        }
+    }
+    return formatG(allocator, d.negative, d.digits, d.exponent + digits_len - 1);
+}
+
+/// m * 2^e with m holding exactly `precision` bits.
+const BinaryFloat = struct { mantissa: BigInt, exponent: i64 };
+
+/// num/den rounded to nearest even at `precision` bits.
+fn roundToPrecision(allocator: Allocator, num: BigInt, den: BigInt, precision: usize) Allocator.Error!BinaryFloat {
+    // Scale so the quotient has precision + 2 or precision + 3 bits: a guard
+    // bit plus room; the remainder and dropped bits are sticky.
+    const shift: i64 = @as(i64, @intCast(precision + 2)) + @as(i64, @intCast(den.bitCountAbs())) - @as(i64, @intCast(num.bitCountAbs()));
+    var scaled_num = try num.clone();
+    var scaled_den = try den.clone();
+    if (shift > 0) try scaled_num.shiftLeft(&scaled_num, @intCast(shift)) else if (shift < 0) try scaled_den.shiftLeft(&scaled_den, @intCast(-shift));
+    var q = try BigInt.init(allocator);
+    var rem = try BigInt.init(allocator);
+    try q.divTrunc(&rem, &scaled_num, &scaled_den);
+    var sticky = !rem.eqlZero();
+    var exponent = -shift;
+    const extra = q.bitCountAbs() - precision; // 2 or 3: guard bit and more
+    assert(extra >= 1);
+    // Bits below the guard bit are sticky.
+    const below: usize = extra - 1;
+    var low = try BigInt.init(allocator);
+    if (below > 0) {
+        var mask = try BigInt.initSet(allocator, 1);
+        try mask.shiftLeft(&mask, below);
+        try mask.addScalar(&mask, -1);
+        try low.bitAnd(&q, &mask);
+        if (!low.eqlZero()) sticky = true;
+        try q.shiftRight(&q, below);
+        exponent += @intCast(below);
+    }
+    const guard = q.isOdd();
+    try q.shiftRight(&q, 1);
+    exponent += 1;
+    if (guard and (sticky or q.isOdd())) {
+        try q.addScalar(&q, 1);
+        if (q.bitCountAbs() > precision) {
+            try q.shiftRight(&q, 1);
+            exponent += 1;
+        }
+    }
+    return .{ .mantissa = q, .exponent = exponent };
+}
+
+/// A decimal 0.digits * 10^exponent, digits without trailing zeros.
+const Decimal = struct {
+    digits: []u8,
+    exponent: i64,
+
+    fn at(d: Decimal, i: usize) u8 {
+        return if (i < d.digits.len) d.digits[i] else '0';
+    }
+
+    fn roundNearest(d: *Decimal, n: usize) void {
+        if (n >= d.digits.len) return;
+        const tie = d.digits[n] == '5' and n + 1 == d.digits.len;
+        const up = if (tie) n > 0 and (d.digits[n - 1] - '0') & 1 == 1 else d.digits[n] >= '5';
+        if (up) d.roundUp(n) else d.roundDown(n);
+    }
+
+    fn roundUp(d: *Decimal, n: usize) void {
+        if (n >= d.digits.len) return;
+        var i = n;
+        while (i > 0 and d.digits[i - 1] >= '9') i -= 1;
+        if (i == 0) {
+            d.digits[0] = '1';
+            d.digits = d.digits[0..1];
+            d.exponent += 1;
+            return;
+        }
+        d.digits[i - 1] += 1;
+        d.digits = d.digits[0..i];
+    }
+
+    fn roundDown(d: *Decimal, n: usize) void {
+        if (n >= d.digits.len) return;
+        var len = n;
+        while (len > 0 and d.digits[len - 1] == '0') len -= 1;
+        d.digits = d.digits[0..len];
+    }
+};
+
+/// The exact decimal of mantissa * 2^shift (mantissa > 0).
+fn exactDecimal(allocator: Allocator, mantissa: BigInt, shift: i64) Allocator.Error!Decimal {
+    var n = try mantissa.clone();
+    var point: i64 = 0;
+    if (shift >= 0) {
+        try n.shiftLeft(&n, @intCast(shift));
+    } else {
+        var five = try BigInt.initSet(allocator, 5);
+        try five.pow(&five, @intCast(-shift));
+        try n.mul(&n, &five);
+        point = shift;
+    }
+    const text = try n.toConst().toStringAlloc(allocator, 10, .lower);
+    var len = text.len;
+    while (len > 0 and text[len - 1] == '0') len -= 1;
+    assert(len > 0);
+    return .{ .digits = text[0..len], .exponent = @as(i64, @intCast(text.len)) + point };
+}
+
+/// Go's roundShortest (math/big/ftoa.go).
+fn shortest(allocator: Allocator, mantissa: BigInt, exponent: i64) Allocator.Error!Decimal {
+    var doubled = try mantissa.clone();
+    try doubled.shiftLeft(&doubled, 1);
+    var d = try exactDecimal(allocator, doubled, exponent - 1);
+    var below = try doubled.clone();
+    try below.addScalar(&below, -1);
+    var above = try doubled.clone();
+    try above.addScalar(&above, 1);
+    const lower = try exactDecimal(allocator, below, exponent - 1);
+    const upper = try exactDecimal(allocator, above, exponent - 1);
+    const inclusive = !mantissa.isOdd();
+    for (d.digits, 0..) |m, i| {
+        const l = lower.at(i);
+        const u = upper.at(i);
+        const ok_down = l != m or (inclusive and i + 1 == lower.digits.len);
+        const ok_up = m != u and (inclusive or m + 1 < u or i + 1 < upper.digits.len);
+        if (ok_down and ok_up) {
+            d.roundNearest(i + 1);
+            break;
+        }
+        if (ok_down) {
+            d.roundDown(i + 1);
+            break;
+        }
+        if (ok_up) {
+            d.roundUp(i + 1);
+            break;
+        }
+    }
+    return d;
+}
+
+/// big.Float 'g' with shortest digits: %e when exp < -4 || exp >= 6
+/// (exponent at least two digits), else %f. `exp10` is the exponent of
+/// digits[0].
+fn formatG(allocator: Allocator, negative: bool, digits: []const u8, exp10: i64) Allocator.Error![]const u8 {
+    var out: std.ArrayList(u8) = .empty;
+    if (negative) try out.append(allocator, '-');
+    if (exp10 < -4 or exp10 >= 6) {
+        try out.append(allocator, digits[0]);
+        if (digits.len > 1) {
+            try out.append(allocator, '.');
+            try out.appendSlice(allocator, digits[1..]);
+        }
+        try out.print(allocator, "e{c}{d:0>2}", .{ @as(u8, if (exp10 < 0) '-' else '+'), @abs(exp10) });
+    } else if (exp10 < 0) {
+        try out.appendSlice(allocator, "0.");
+        try out.appendNTimes(allocator, '0', @intCast(-exp10 - 1));
+        try out.appendSlice(allocator, digits);
+    } else {
+        const point: usize = @intCast(exp10 + 1);
+        if (point >= digits.len) {
+            try out.appendSlice(allocator, digits);
+            try out.appendNTimes(allocator, '0', point - digits.len);
+        } else {
+            try out.appendSlice(allocator, digits[0..point]);
+            try out.append(allocator, '.');
+            try out.appendSlice(allocator, digits[point..]);
+        }
+    }
+    return out.items;
+}
+
+// ---------------------------------------------------------------------------
+// float64 as encoding/json writes it.
+
+/// The JSON text Go writes for the float64 nearest to `literal`
+/// (json.Unmarshal into any, then json.Marshal); null when the literal is
+/// beyond float64 (Go's "cannot unmarshal number" error).
+pub fn float64Text(allocator: Allocator, literal: []const u8) Allocator.Error!?[]const u8 {
+    const f = std.fmt.parseFloat(f64, literal) catch return null;
+    if (!std.math.isFinite(f)) return null;
+    var buffer: [std.fmt.float.min_buffer_size]u8 = undefined;
+    const abs = @abs(f);
+    if (abs != 0 and (abs < 1e-6 or abs >= 1e21)) {
+        // strconv 'e' with shortest digits: d[.ddd]e±dd, then encoding/json
+        // drops the exponent's leading zero of a negative exponent.
+        const scientific = std.fmt.float.render(&buffer, f, .{ .mode = .scientific }) catch unreachable;
+        const e = std.mem.indexOfScalar(u8, scientific, 'e') orelse unreachable;
+        const exponent = std.fmt.parseInt(i64, scientific[e + 1 ..], 10) catch unreachable;
+        var out: std.ArrayList(u8) = .empty;
+        try out.appendSlice(allocator, scientific[0..e]);
+        if (exponent < 0) {
+            try out.print(allocator, "e-{d}", .{@abs(exponent)});
+        } else {
+            try out.print(allocator, "e+{d:0>2}", .{@abs(exponent)});
+        }
+        return out.items;
+    }
+    const text = std.fmt.float.render(&buffer, f, .{ .mode = .decimal }) catch unreachable;
+    return try allocator.dupe(u8, text);
+}
+
+// ---------------------------------------------------------------------------
+// Tests (expected texts from Go 1.26: fmt.Sprint(new(big.Float).SetRat(r))
+// and json.Marshal of float64).
+
+const testing = std.testing;
+
+fn expectFormat(literal: []const u8, want: []const u8) !void {
+    var arena: std.heap.ArenaAllocator = .init(testing.allocator);
+    defer arena.deinit();
+    const a = arena.allocator();
+    const r = (try parse(a, literal)).?;
+    try testing.expectEqualStrings(want, try formatFloat(a, r));
+}
+
+test "big.Float %v of decimal rationals" {
+    try expectFormat("0", "0");
+    try expectFormat("10", "10");
+    try expectFormat("1.5", "1.5");
+    try expectFormat("-2.25", "-2.25");
+    try expectFormat("0.1", "0.1");
+    try expectFormat("100000", "100000");
+    try expectFormat("1000000", "1e+06");
+    try expectFormat("1234567", "1.234567e+06");
+    try expectFormat("0.0001", "0.0001");
+    try expectFormat("0.00001", "1e-05");
+    try expectFormat("1e100", "1e+100");
+    try expectFormat("123456789012345678901234567890", "1.2345678901234567890123456789e+29");
+    try expectFormat("0.000000000931322574615478515625", "9.313225746154785156e-10");
+    try expectFormat("0.3333333333333333333333", "0.3333333333333333333333");
+}
+
+fn expectFloat64(literal: []const u8, want: ?[]const u8) !void {
+    var arena: std.heap.ArenaAllocator = .init(testing.allocator);
+    defer arena.deinit();
+    const got = try float64Text(arena.allocator(), literal);
+    if (want) |w| try testing.expectEqualStrings(w, got.?) else try testing.expect(got == null);
+}
+
+test "float64 texts as encoding/json writes them" {
+    try expectFloat64("1.0", "1");
+    try expectFloat64("1e30", "1e+30");
+    try expectFloat64("1e-7", "1e-7");
+    try expectFloat64("1.5e-10", "1.5e-10");
+    try expectFloat64("0.000001", "0.000001");
+    try expectFloat64("100000000000000000000", "100000000000000000000");
+    try expectFloat64("1e21", "1e+21");
+    try expectFloat64("-0", "-0");
+    try expectFloat64("0.1", "0.1");
+    try expectFloat64("1e400", null);
+    try expectFloat64("1e-400", "0");
+}
+
+test "rationals: SetString limits, order, multiples" {
+    var arena: std.heap.ArenaAllocator = .init(testing.allocator);
+    defer arena.deinit();
+    const a = arena.allocator();
+    try testing.expect(try parse(a, "1e1000001") == null);
+    try testing.expect(try parse(a, "0e1000001") != null);
+    try testing.expect(try isIntegerLiteral(a, "1.0"));
+    try testing.expect(try isIntegerLiteral(a, "1e2"));
+    try testing.expect(!try isIntegerLiteral(a, "1.5"));
+    try testing.expectEqual(std.math.Order.lt, compare((try parse(a, "0.1")).?, (try parse(a, "0.2")).?));
+    try testing.expect(try isMultiple(a, (try parse(a, "0.3")).?, (try parse(a, "0.1")).?));
+    try testing.expect(!try isMultiple(a, (try parse(a, "0.35")).?, (try parse(a, "0.1")).?));
+    try testing.expect(try isMultiple(a, (try parse(a, "-21")).?, (try parse(a, "7")).?));
+    try testing.expectEqual(@as(?i64, 5), parseInt("5"));
+    try testing.expectEqual(@as(?i64, null), parseInt("5.0"));
+}
+
+test "huge exponents stay fast" {
+    var arena: std.heap.ArenaAllocator = .init(testing.allocator);
+    defer arena.deinit();
+    const a = arena.allocator();
+    try testing.expect(try isIntegerLiteral(a, "1e999999"));
+    try testing.expect(!try isIntegerLiteral(a, "1e1000001"));
+    try testing.expect(!try isIntegerLiteral(a, "1.5e-999999"));
+    try testing.expect(try isIntegerLiteral(a, "1000e-3"));
+    try testing.expect(!try isIntegerLiteral(a, "1000e-4"));
+    try testing.expect(try isIntegerLiteral(a, "0e-5000000"));
+    const big = (try parse(a, "1e99999")).?;
+    try testing.expectEqualStrings("1e+99999", try formatFloat(a, big));
+    const tiny = (try parse(a, "2.5e-99999")).?;
+    try testing.expectEqualStrings("2.5e-99999", try formatFloat(a, tiny));
+    try testing.expectEqual(std.math.Order.gt, compare(big, tiny));
+    try testing.expect(try isMultiple(a, big, (try parse(a, "2.5e-99999")).?));
+    try testing.expect(!try isMultiple(a, big, (try parse(a, "3")).?));
+    try testing.expect(try isMultiple(a, (try parse(a, "1e999999")).?, (try parse(a, "1.6e-5")).?));
+    try testing.expect(!try isMultiple(a, (try parse(a, "1e-999999")).?, (try parse(a, "3e-999999")).?));
+    try testing.expect(try isMultiple(a, (try parse(a, "0.75")).?, (try parse(a, "0.25")).?));
+    try testing.expect(!try isMultiple(a, (try parse(a, "0.75")).?, (try parse(a, "0.5")).?));
+    try testing.expect(try isMultiple(a, (try parse(a, "12")).?, (try parse(a, "0.08")).?));
+    try testing.expect(!try isMultiple(a, (try parse(a, "12.01")).?, (try parse(a, "0.08")).?));
+}

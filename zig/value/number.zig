@@ -492,7 +492,7 @@ fn fromFloat(allocator: Allocator, value: anytype) FromFloatError!Number {
     const text_allocator = text_fallback.get();
     var text: std.ArrayList(u8) = .empty;
     defer text.deinit(text_allocator);
-    try formatGo(text_allocator, &text, negative, digits, exp10);
+    try formatGo(text_allocator, &text, negative, digits, exp10, .f_if_integral);
 
     return parseLiteralImpl(allocator, text.items) catch |err| switch (err) {
         error.OutOfMemory => error.OutOfMemory,
@@ -501,15 +501,24 @@ fn fromFloat(allocator: Allocator, value: anytype) FromFloatError!Number {
     };
 }
 
-/// Go's big.Float.Text as used by OPA: 'f' for integral values, otherwise
-/// 'g' with the shortest digits ('%e' when exp < -4 || exp >= 6, with at
-/// least two exponent digits). `exp10` is the exponent of digits[0].
-fn formatGo(
+/// How `formatGo` writes a number.
+pub const GoFormat = enum {
+    /// big.Float.Text('g', -1): '%e' when exp < -4 || exp >= 6 (at least two exponent
+    /// digits), else '%f'.
+    g,
+    /// As OPA's FloatToNumber: 'f' for integral values, otherwise 'g'.
+    f_if_integral,
+};
+
+/// Go's big.Float.Text with the shortest digits: `digits` and `exp10`, the exponent of
+/// digits[0], in the given style.
+pub fn formatGo(
     allocator: Allocator,
     out: *std.ArrayList(u8),
     negative: bool,
     digits: []const u8,
     exp10: i64,
+    style: GoFormat,
 ) error{OutOfMemory}!void {
     assert(digits.len > 0);
     if (negative) try out.append(allocator, '-');
@@ -518,7 +527,7 @@ fn formatGo(
         return;
     }
     const digits_len: i64 = @intCast(digits.len);
-    if (exp10 >= digits_len - 1) {
+    if (style == .f_if_integral and exp10 >= digits_len - 1) {
         // Integral: all digits then zeros.
         try out.appendSlice(allocator, digits);
         try out.appendNTimes(allocator, '0', @intCast(exp10 - (digits_len - 1)));
@@ -540,10 +549,14 @@ fn formatGo(
         try out.appendSlice(allocator, digits);
     } else {
         const point: usize = @intCast(exp10 + 1);
-        assert(point < digits.len);
-        try out.appendSlice(allocator, digits[0..point]);
-        try out.append(allocator, '.');
-        try out.appendSlice(allocator, digits[point..]);
+        if (point >= digits.len) {
+            try out.appendSlice(allocator, digits);
+            try out.appendNTimes(allocator, '0', point - digits.len);
+        } else {
+            try out.appendSlice(allocator, digits[0..point]);
+            try out.append(allocator, '.');
+            try out.appendSlice(allocator, digits[point..]);
+        }
     }
 }
 
@@ -1240,21 +1253,41 @@ const Float = struct {
         // formatGo writes 'f' exactly when the digits are integral, which for
         // a 64-bit mantissa is exactly when x is (the rounding interval of a
         // non-integer holds no integer, that of an integer ends at its units).
-        try formatGo(scratch, &text, x.negative, shortest.digits, shortest.exponent - 1);
+        try formatGo(scratch, &text, x.negative, shortest.digits, shortest.exponent - 1, .f_if_integral);
         return literalNumber(allocator, text.items);
     }
 
-    /// Go's roundShortest (math/big/ftoa.go): walk the exact decimal of x
-    /// against those of x -+ 1/2 ulp and stop at the first digit where x may
-    /// be rounded down or up and still round back to itself.
+    /// The shortest decimal that rounds back to x at its 64-bit precision.
     fn shortestDecimal(x: Float, scratch: Allocator) ArithmeticError!GoDecimal {
         assert(!x.isZero());
-        const doubled = @as(u128, x.mantissa) << 1;
-        var d = try GoDecimal.exact(scratch, doubled, x.exponent - 1);
-        const lower = try GoDecimal.exact(scratch, doubled - 1, x.exponent - 1);
-        const upper = try GoDecimal.exact(scratch, doubled + 1, x.exponent - 1);
+        const mantissa = try BigInt.initSet(scratch, x.mantissa);
+        return GoDecimal.shortest(scratch, mantissa.toConst(), x.exponent);
+    }
+};
+
+/// Go's math/big decimal: value = 0.digits * 10^exponent, digits without
+/// trailing zeros.
+pub const GoDecimal = struct {
+    digits: []u8,
+    exponent: i64,
+
+    /// Go's roundShortest (math/big/ftoa.go) for mantissa * 2^exponent, the mantissa's bits
+    /// being the precision: walk the exact decimal of x against those of x -+ 1/2 ulp and
+    /// stop at the first digit where x may be rounded down or up and still round back to itself.
+    pub fn shortest(scratch: Allocator, mantissa: std.math.big.int.Const, exponent: i64) ArithmeticError!GoDecimal {
+        assert(mantissa.positive and !mantissa.eqlZero());
+        var doubled = try BigInt.initSet(scratch, 0);
+        try doubled.copy(mantissa);
+        try doubled.shiftLeft(&doubled, 1);
+        var below = try doubled.clone();
+        try below.addScalar(&below, -1);
+        var above = try doubled.clone();
+        try above.addScalar(&above, 1);
+        var d = try exact(scratch, doubled.toConst(), exponent - 1);
+        const lower = try exact(scratch, below.toConst(), exponent - 1);
+        const upper = try exact(scratch, above.toConst(), exponent - 1);
         // The bounds round to x only when ties go to x's (even) mantissa.
-        const inclusive = x.mantissa & 1 == 0;
+        const inclusive = mantissa.limbs[0] & 1 == 0;
         for (d.digits, 0..) |m, i| {
             const l = lower.at(i);
             const u = upper.at(i);
@@ -1276,18 +1309,12 @@ const Float = struct {
         assert(d.digits.len > 0);
         return d;
     }
-};
-
-/// Go's math/big decimal: value = 0.digits * 10^exponent, digits without
-/// trailing zeros.
-const GoDecimal = struct {
-    digits: []u8,
-    exponent: i64,
 
     /// The exact decimal of mantissa * 2^shift.
-    fn exact(scratch: Allocator, mantissa: u128, shift: i64) ArithmeticError!GoDecimal {
-        assert(mantissa != 0);
-        var n = try BigInt.initSet(scratch, mantissa);
+    fn exact(scratch: Allocator, mantissa: std.math.big.int.Const, shift: i64) ArithmeticError!GoDecimal {
+        assert(!mantissa.eqlZero());
+        var n = try BigInt.initSet(scratch, 0);
+        try n.copy(mantissa);
         var point: i64 = 0;
         if (shift >= 0) {
             try n.shiftLeft(&n, @intCast(shift));

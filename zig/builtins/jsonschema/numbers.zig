@@ -124,7 +124,10 @@ pub fn formatFloat(allocator: Allocator, x: Rat) Allocator.Error![]const u8 {
         const precision: usize = @max(64, r.num.bitCountAbs(), r.den.bitCountAbs());
         if (precision <= max_exact_bits) {
             const f = try roundToPrecision(allocator, r.num, r.den, precision);
-            const s = try shortest(allocator, f.mantissa, f.exponent);
+            const s = value_number.GoDecimal.shortest(allocator, f.mantissa.toConst(), f.exponent) catch |err| switch (err) {
+                error.OutOfMemory => return error.OutOfMemory,
+                else => unreachable, // the only other error is a power of 5 beyond u32: the exponent is within max_exact_bits
+            };
             return formatG(allocator, d.negative, s.digits, s.exponent - 1);
         }
     }
@@ -174,124 +177,10 @@ fn roundToPrecision(allocator: Allocator, num: BigInt, den: BigInt, precision: u
     return .{ .mantissa = q, .exponent = exponent };
 }
 
-/// A decimal 0.digits * 10^exponent, digits without trailing zeros.
-const Decimal = struct {
-    digits: []u8,
-    exponent: i64,
-
-    fn at(d: Decimal, i: usize) u8 {
-        return if (i < d.digits.len) d.digits[i] else '0';
-    }
-
-    fn roundNearest(d: *Decimal, n: usize) void {
-        if (n >= d.digits.len) return;
-        const tie = d.digits[n] == '5' and n + 1 == d.digits.len;
-        const up = if (tie) n > 0 and (d.digits[n - 1] - '0') & 1 == 1 else d.digits[n] >= '5';
-        if (up) d.roundUp(n) else d.roundDown(n);
-    }
-
-    fn roundUp(d: *Decimal, n: usize) void {
-        if (n >= d.digits.len) return;
-        var i = n;
-        while (i > 0 and d.digits[i - 1] >= '9') i -= 1;
-        if (i == 0) {
-            d.digits[0] = '1';
-            d.digits = d.digits[0..1];
-            d.exponent += 1;
-            return;
-        }
-        d.digits[i - 1] += 1;
-        d.digits = d.digits[0..i];
-    }
-
-    fn roundDown(d: *Decimal, n: usize) void {
-        if (n >= d.digits.len) return;
-        var len = n;
-        while (len > 0 and d.digits[len - 1] == '0') len -= 1;
-        d.digits = d.digits[0..len];
-    }
-};
-
-/// The exact decimal of mantissa * 2^shift (mantissa > 0).
-fn exactDecimal(allocator: Allocator, mantissa: BigInt, shift: i64) Allocator.Error!Decimal {
-    var n = try mantissa.clone();
-    var point: i64 = 0;
-    if (shift >= 0) {
-        try n.shiftLeft(&n, @intCast(shift));
-    } else {
-        var five = try BigInt.initSet(allocator, 5);
-        try five.pow(&five, @intCast(-shift));
-        try n.mul(&n, &five);
-        point = shift;
-    }
-    const text = try n.toConst().toStringAlloc(allocator, 10, .lower);
-    var len = text.len;
-    while (len > 0 and text[len - 1] == '0') len -= 1;
-    assert(len > 0);
-    return .{ .digits = text[0..len], .exponent = @as(i64, @intCast(text.len)) + point };
-}
-
-/// Go's roundShortest (math/big/ftoa.go).
-fn shortest(allocator: Allocator, mantissa: BigInt, exponent: i64) Allocator.Error!Decimal {
-    var doubled = try mantissa.clone();
-    try doubled.shiftLeft(&doubled, 1);
-    var d = try exactDecimal(allocator, doubled, exponent - 1);
-    var below = try doubled.clone();
-    try below.addScalar(&below, -1);
-    var above = try doubled.clone();
-    try above.addScalar(&above, 1);
-    const lower = try exactDecimal(allocator, below, exponent - 1);
-    const upper = try exactDecimal(allocator, above, exponent - 1);
-    const inclusive = !mantissa.isOdd();
-    for (d.digits, 0..) |m, i| {
-        const l = lower.at(i);
-        const u = upper.at(i);
-        const ok_down = l != m or (inclusive and i + 1 == lower.digits.len);
-        const ok_up = m != u and (inclusive or m + 1 < u or i + 1 < upper.digits.len);
-        if (ok_down and ok_up) {
-            d.roundNearest(i + 1);
-            break;
-        }
-        if (ok_down) {
-            d.roundDown(i + 1);
-            break;
-        }
-        if (ok_up) {
-            d.roundUp(i + 1);
-            break;
-        }
-    }
-    return d;
-}
-
-/// big.Float 'g' with shortest digits: %e when exp < -4 || exp >= 6
-/// (exponent at least two digits), else %f. `exp10` is the exponent of
-/// digits[0].
+/// big.Float.Text('g', -1) of the digits; `exp10` is the exponent of digits[0].
 fn formatG(allocator: Allocator, negative: bool, digits: []const u8, exp10: i64) Allocator.Error![]const u8 {
     var out: std.ArrayList(u8) = .empty;
-    if (negative) try out.append(allocator, '-');
-    if (exp10 < -4 or exp10 >= 6) {
-        try out.append(allocator, digits[0]);
-        if (digits.len > 1) {
-            try out.append(allocator, '.');
-            try out.appendSlice(allocator, digits[1..]);
-        }
-        try out.print(allocator, "e{c}{d:0>2}", .{ @as(u8, if (exp10 < 0) '-' else '+'), @abs(exp10) });
-    } else if (exp10 < 0) {
-        try out.appendSlice(allocator, "0.");
-        try out.appendNTimes(allocator, '0', @intCast(-exp10 - 1));
-        try out.appendSlice(allocator, digits);
-    } else {
-        const point: usize = @intCast(exp10 + 1);
-        if (point >= digits.len) {
-            try out.appendSlice(allocator, digits);
-            try out.appendNTimes(allocator, '0', point - digits.len);
-        } else {
-            try out.appendSlice(allocator, digits[0..point]);
-            try out.append(allocator, '.');
-            try out.appendSlice(allocator, digits[point..]);
-        }
-    }
+    try value_number.formatGo(allocator, &out, negative, digits, exp10, .g);
     return out.items;
 }
 

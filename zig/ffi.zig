@@ -267,7 +267,7 @@ pub export fn sark_engine_add_policy(
 ) callconv(.c) i32 {
     const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
     const scratch = ctx.begin();
-    const engine = engines.get(engine_handle) orelse return ctx.fail(.invalid_handle, "no engine with handle {d}", .{engine_handle}).code();
+    const engine = lookupEngine(ctx, engine_handle) catch return ctx.last_status.code();
     const id = inputSlice(id_ptr, id_len) orelse return ctx.fail(.invalid_argument, "null id", .{}).code();
     const source = inputSlice(source_ptr, source_len) orelse return ctx.fail(.invalid_argument, "null source", .{}).code();
     var report: engine_mod.Report = .{};
@@ -278,7 +278,7 @@ pub export fn sark_engine_add_policy(
 pub export fn sark_engine_add_policies(handle: u32, engine_handle: u32, json_ptr: ?[*]const u8, json_len: u32) callconv(.c) i32 {
     const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
     const scratch = ctx.begin();
-    const engine = engines.get(engine_handle) orelse return ctx.fail(.invalid_handle, "no engine with handle {d}", .{engine_handle}).code();
+    const engine = lookupEngine(ctx, engine_handle) catch return ctx.last_status.code();
     const bytes = inputSlice(json_ptr, json_len) orelse return ctx.fail(.invalid_argument, "null JSON", .{}).code();
     const modules = parseJson(ctx, scratch, bytes) catch return ctx.last_status.code();
     const object = switch (modules) {
@@ -298,7 +298,7 @@ pub export fn sark_engine_add_policies(handle: u32, engine_handle: u32, json_ptr
 pub export fn sark_engine_remove_policy(handle: u32, engine_handle: u32, id_ptr: ?[*]const u8, id_len: u32) callconv(.c) i32 {
     const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
     const scratch = ctx.begin();
-    const engine = engines.get(engine_handle) orelse return ctx.fail(.invalid_handle, "no engine with handle {d}", .{engine_handle}).code();
+    const engine = lookupEngine(ctx, engine_handle) catch return ctx.last_status.code();
     const id = inputSlice(id_ptr, id_len) orelse return ctx.fail(.invalid_argument, "null id", .{}).code();
     var report: engine_mod.Report = .{};
     const removed = engine.removePolicy(id, &report, scratch) catch |err| return failEngine(ctx, err, &report).code();
@@ -316,7 +316,7 @@ pub export fn sark_engine_set_data(
 ) callconv(.c) i32 {
     const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
     const scratch = ctx.begin();
-    const engine = engines.get(engine_handle) orelse return ctx.fail(.invalid_handle, "no engine with handle {d}", .{engine_handle}).code();
+    const engine = lookupEngine(ctx, engine_handle) catch return ctx.last_status.code();
     const path_text = inputSlice(path_ptr, path_len) orelse return ctx.fail(.invalid_argument, "null path", .{}).code();
     const bytes = inputSlice(json_ptr, json_len) orelse return ctx.fail(.invalid_argument, "null JSON", .{}).code();
     var segments: std.ArrayList([]const u8) = .empty;
@@ -336,7 +336,7 @@ pub export fn sark_query_prepare(
 ) callconv(.c) i32 {
     const ctx = contexts.get(handle) orelse return Status.invalid_handle.code();
     const scratch = ctx.begin();
-    const engine = engines.get(engine_handle) orelse return ctx.fail(.invalid_handle, "no engine with handle {d}", .{engine_handle}).code();
+    const engine = lookupEngine(ctx, engine_handle) catch return ctx.last_status.code();
     const text = inputSlice(query_ptr, query_len) orelse return ctx.fail(.invalid_argument, "null query", .{}).code();
     const handle_ptr = out_handle orelse return ctx.fail(.invalid_argument, "null out_handle", .{}).code();
     var report: engine_mod.Report = .{};
@@ -689,6 +689,14 @@ fn inputSlice(ptr: ?[*]const u8, len: u32) ?[]const u8 {
     if (len == 0) return &.{};
     const p = ptr orelse return null;
     return p[0..len];
+}
+
+/// The engine behind `engine_handle`, or an `invalid_handle` failure recorded on `ctx`.
+fn lookupEngine(ctx: *Context, engine_handle: u32) Reported!*Engine {
+    return engines.get(engine_handle) orelse {
+        _ = ctx.fail(.invalid_handle, "no engine with handle {d}", .{engine_handle});
+        return error.Reported;
+    };
 }
 
 /// Parses a call's JSON argument. Its strings borrow the caller's bytes: the value is

@@ -783,22 +783,21 @@ const RuleCompiler = struct {
 
     /// `body` followed by `lhs = rhs`.
     fn appendEquality(arena: Allocator, body: ast.Body, lhs: ast.Term, rhs: ast.Term) Error!ast.Body {
+        const out = try arena.alloc(ast.Expr, body.len + 1);
+        @memcpy(out[0..body.len], body);
+        out[body.len] = try equalityExpr(arena, lhs, rhs, @intCast(body.len));
+        return out;
+    }
+
+    /// The expression `lhs = rhs`, at position `index` of its body.
+    fn equalityExpr(arena: Allocator, lhs: ast.Term, rhs: ast.Term, index: u32) Error!ast.Expr {
         const operator = try arena.alloc(ast.Term, 1);
         operator[0] = .{ .value = .{ .variable = "eq" }, .location = rhs.location };
         const call = try arena.alloc(ast.Term, 3);
         call[0] = .{ .value = .{ .ref = operator }, .location = rhs.location };
         call[1] = lhs;
         call[2] = rhs;
-        const out = try arena.alloc(ast.Expr, body.len + 1);
-        @memcpy(out[0..body.len], body);
-        out[body.len] = .{
-            .index = @intCast(body.len),
-            .negated = false,
-            .location = rhs.location,
-            .with = &.{},
-            .terms = .{ .call = call },
-        };
-        return out;
+        return .{ .index = index, .negated = false, .location = rhs.location, .with = &.{}, .terms = .{ .call = call } };
     }
 
     fn checkHeadSafety(
@@ -958,7 +957,8 @@ const RuleCompiler = struct {
             const name = try std.fmt.allocPrint(arena, "__local_neg{d}__", .{h.rc.hoisted});
             h.rc.hoisted += 1;
             const variable: ast.Term = .{ .value = .{ .variable = name }, .location = t.location };
-            var eq = (try appendEquality(arena, &.{}, variable, t))[0];
+            // Its index is set when the body is assembled.
+            var eq = try equalityExpr(arena, variable, t, 0);
             eq.with = h.original.with;
             try h.out.append(arena, eq);
             try h.marks.append(arena, true);

@@ -90,22 +90,22 @@ pub fn parse(allocator: Allocator, bytes: []const u8) ParseError!Value {
 }
 
 pub fn parseWithDiagnostic(allocator: Allocator, bytes: []const u8, diagnostic: ?*Diagnostic) ParseError!Value {
-    // Small documents never touch the heap for scratch.
-    var scratch = std.heap.stackFallback(4096, allocator);
-    var parser = Parser.init(scratch.get());
-    defer parser.deinit();
-    return parser.parse(allocator, bytes, diagnostic);
+    return parseOnce(allocator, bytes, diagnostic, false);
 }
 
 /// Like `parseWithDiagnostic`, but strings without escapes are slices of `bytes`
 /// instead of copies: for documents used only while `bytes` lives (an evaluation's
 /// input, read during one call), it saves a copy of nearly every string.
 pub fn parseBorrowing(allocator: Allocator, bytes: []const u8, diagnostic: ?*Diagnostic) ParseError!Value {
+    return parseOnce(allocator, bytes, diagnostic, true);
+}
+
+fn parseOnce(allocator: Allocator, bytes: []const u8, diagnostic: ?*Diagnostic, borrow_strings: bool) ParseError!Value {
+    // Small documents never touch the heap for scratch.
     var scratch = std.heap.stackFallback(4096, allocator);
     var parser = Parser.init(scratch.get());
     defer parser.deinit();
-    parser.frames.clearRetainingCapacity();
-    var state: State = .{ .parser = &parser, .allocator = allocator, .bytes = bytes, .diagnostic = diagnostic, .borrow_strings = true };
+    var state: State = .{ .parser = &parser, .allocator = allocator, .bytes = bytes, .diagnostic = diagnostic, .borrow_strings = borrow_strings };
     return state.run();
 }
 

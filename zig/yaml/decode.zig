@@ -10,7 +10,7 @@ const value_mod = @import("../value/mod.zig");
 const errors = @import("errors.zig");
 const parser_mod = @import("parser.zig");
 const resolve_mod = @import("resolve.zig");
-const gofmt = @import("gofmt.zig");
+const gofmt = @import("../misc/gofloat.zig");
 const scanner_mod = @import("scanner.zig");
 
 const Value = value_mod.Value;

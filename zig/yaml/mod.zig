@@ -7,7 +7,7 @@ pub const errors = @import("errors.zig");
 pub const scanner = @import("scanner.zig");
 pub const parser = @import("parser.zig");
 pub const resolve = @import("resolve.zig");
-pub const gofmt = @import("gofmt.zig");
+pub const gofmt = @import("../misc/gofloat.zig");
 pub const decode_mod = @import("decode.zig");
 pub const emit = @import("emit.zig");
 

@@ -7,6 +7,7 @@ const std = @import("std");
 const assert = std.debug.assert;
 const Allocator = std.mem.Allocator;
 const gobig = @import("../../misc/gobig.zig");
+const gofloat = @import("../../misc/gofloat.zig");
 const value_number = @import("../../value/number.zig");
 
 const BigInt = std.math.big.int.Managed;
@@ -193,25 +194,9 @@ fn formatG(allocator: Allocator, negative: bool, digits: []const u8, exp10: i64)
 pub fn float64Text(allocator: Allocator, literal: []const u8) Allocator.Error!?[]const u8 {
     const f = std.fmt.parseFloat(f64, literal) catch return null;
     if (!std.math.isFinite(f)) return null;
-    var buffer: [std.fmt.float.min_buffer_size]u8 = undefined;
-    const abs = @abs(f);
-    if (abs != 0 and (abs < 1e-6 or abs >= 1e21)) {
-        // strconv 'e' with shortest digits: d[.ddd]e±dd, then encoding/json
-        // drops the exponent's leading zero of a negative exponent.
-        const scientific = std.fmt.float.render(&buffer, f, .{ .mode = .scientific }) catch unreachable;
-        const e = std.mem.indexOfScalar(u8, scientific, 'e') orelse unreachable;
-        const exponent = std.fmt.parseInt(i64, scientific[e + 1 ..], 10) catch unreachable;
-        var out: std.ArrayList(u8) = .empty;
-        try out.appendSlice(allocator, scientific[0..e]);
-        if (exponent < 0) {
-            try out.print(allocator, "e-{d}", .{@abs(exponent)});
-        } else {
-            try out.print(allocator, "e+{d:0>2}", .{@abs(exponent)});
-        }
-        return out.items;
-    }
-    const text = std.fmt.float.render(&buffer, f, .{ .mode = .decimal }) catch unreachable;
-    return try allocator.dupe(u8, text);
+    var out: std.Io.Writer.Allocating = .init(allocator);
+    gofloat.writeJson(&out.writer, f) catch return error.OutOfMemory;
+    return out.written();
 }
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-//! Go's float formatting as the YAML round trip meets it: strconv.FormatFloat
-//! with 'g' and shortest digits (go-yaml's output, float map keys), and
-//! encoding/json's float encoding (what YAMLToJSON writes for a float).
+//! Go's float formatting: strconv.FormatFloat with 'g' and shortest digits (go-yaml's
+//! output, float map keys), and encoding/json's float64 encoding (what YAMLToJSON writes for
+//! a float, and what json.match_schema's numbers become after Go's JSON round trip).
 const std = @import("std");
 const assert = std.debug.assert;
 

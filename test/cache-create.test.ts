@@ -10,7 +10,8 @@ import {
   NativeUnavailableError,
   RedisCache,
 } from "../src/mod.ts";
-import { freePort, type RedisServer, redisSkip, startRedisServer } from "./helpers/redis-server.ts";
+import { freePort } from "./helpers/free-port.ts";
+import { type RedisServer, redisSkip, startRedisServer } from "./helpers/redis-server.ts";
 import { runInSameRuntime, scriptExt } from "./helpers/runtime.ts";
 
 let server: RedisServer | undefined;

@@ -14,7 +14,8 @@ import {
   ShadowEngine,
   type Disagreement,
 } from "../src/mod.ts";
-import { freePort, opaSkip, OpaServer } from "./helpers/opa-server.ts";
+import { freePort } from "./helpers/free-port.ts";
+import { opaSkip, OpaServer } from "./helpers/opa-server.ts";
 import { runDifferential } from "./helpers/differential.ts";
 import { runInSameRuntime, scriptExt } from "./helpers/runtime.ts";
 

@@ -6,10 +6,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { envVar } from "../../src/native/runtime.ts";
+import { freePort } from "./free-port.ts";
 
 /** For `test(name, opaSkip, fn)`: a reason to skip when SARK_SKIP_OPA=1, else false. */
 export const opaSkip: { skip: string | false } = {
@@ -24,18 +24,6 @@ export function opaBinary(): string {
   return path;
 }
 
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export class OpaServer {
   readonly port: number;

@@ -12,6 +12,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
 import process from "node:process";
+import { freePort } from "./free-port.ts";
 
 export const redisSkip: string | false = process.env.SARK_SKIP_REDIS === "1"
   ? "SARK_SKIP_REDIS=1: Redis tests skipped"
@@ -167,18 +168,6 @@ class LocalRedis implements RedisServer {
   }
 }
 
-/** A port that was free a moment ago: listen on port 0, read the port, close. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error("no free port"))));
-    });
-  });
-}
 
 /** True when a Redis on `port` answers PING with +PONG. */
 function ping(port: number): Promise<boolean> {
